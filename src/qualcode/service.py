@@ -1,0 +1,662 @@
+"""The use cases: the only API the CLI, the app and notebooks call.
+
+A ``Project`` wraps one project database. Reading files, segmenting, language
+analysis and coding happen here in order; every change is one transaction, so a
+crash leaves the project as it was after the last finished file or document.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualcode import codebook as codebook_io
+from qualcode.corpus import ReadLimits, iter_documents, read_bytes
+from qualcode.errors import ProjectError, QualcodeError, ReadError
+from qualcode.model import (
+    Codebook,
+    Conclusion,
+    Memo,
+    ProjectData,
+    SourceDocument,
+)
+from qualcode.segment import segment_document
+from qualcode.store import Database
+from qualcode.store import records as rec
+
+Progress = Callable[[int, int, str], None]
+
+
+def default_actor() -> str:
+    """Who is making decisions: QUALCODE_USER, else the login name."""
+    name = os.environ.get("QUALCODE_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "peneliti"
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # imported / duplicate / error
+    document_id: int | None = None
+    name: str = ""
+    source_type: str = ""
+    segments: int = 0
+    message: str = ""
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def imported(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "imported"]
+
+    @property
+    def errors(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "error"]
+
+    @property
+    def duplicates(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "duplicate"]
+
+
+@dataclass
+class CodingReport:
+    documents: int = 0  # documents (re)coded in this run
+    skipped: int = 0  # documents already up to date
+    segments: int = 0  # segments matched in this run
+    analysed: int = 0  # segments whose language analysis had to be computed
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    kept: int = 0  # human-reviewed codings left untouched
+    codes_in_scope: list[str] = field(default_factory=list)
+
+
+class Project:
+    """One research project: documents, segments, codings, memos, conclusions."""
+
+    def __init__(self, db: Database, location: str) -> None:
+        self.db = db
+        self.location = location
+        self._codebook: Codebook | None = None
+        self._codebook_hash = ""
+
+    # ----------------------------------------------------------------- lifecycle
+
+    @classmethod
+    def create(
+        cls,
+        location: str | os.PathLike[str],
+        *,
+        codebook_path: str | os.PathLike[str] | None = None,
+        name: str | None = None,
+        actor: str | None = None,
+    ) -> Project:
+        """Create a project, or open it if it already exists (then the codebook is kept)."""
+        codebook = codebook_io.load_codebook(codebook_path)
+        yaml_text = _codebook_text(codebook, codebook_path)
+        db = Database.open(location, create=True)
+        project = cls(db, os.fspath(location))
+        with db.write() as conn:
+            if not rec.get_info(conn, "created_at"):
+                rec.set_info(conn, "created_at", rec.now())
+                rec.set_info(conn, "name", name or Path(os.fspath(location)).stem)
+                rec.save_codebook(conn, codebook, yaml_text, actor or default_actor())
+        return project
+
+    @classmethod
+    def open(cls, location: str | os.PathLike[str]) -> Project:
+        return cls(Database.open(location), os.fspath(location))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        with self.db.read() as conn:
+            return rec.get_info(conn, "name", Path(self.location).stem)
+
+    # ----------------------------------------------------------------- codebook
+
+    @property
+    def codebook(self) -> Codebook:
+        with self.db.read() as conn:
+            digest = rec.get_info(conn, "codebook_hash")
+            if self._codebook is None or digest != self._codebook_hash:
+                text = rec.current_codebook_yaml(conn)
+                self._codebook = codebook_io.parse_codebook(text, source="project codebook")
+                self._codebook_hash = digest
+        return self._codebook
+
+    def codebook_yaml(self) -> str:
+        with self.db.read() as conn:
+            return rec.current_codebook_yaml(conn)
+
+    def set_codebook(self, codebook: Codebook, *, actor: str | None = None) -> str:
+        """Make this the project's codebook (a new version); re-code with ``code()``."""
+        yaml_text = codebook_io.dump_codebook(codebook)
+        with self.db.write() as conn:
+            digest = rec.save_codebook(conn, codebook, yaml_text, actor or default_actor())
+        self._codebook = None
+        return digest
+
+    def codebook_history(self) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            return rec.codebook_history(conn)
+
+    # ----------------------------------------------------------------- import
+
+    def import_paths(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        limits: ReadLimits | None = None,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Read, segment and store files and folders; one bad file never stops the rest."""
+        report = ImportReport()
+        items = list(iter_documents(list(paths), limits=limits or ReadLimits()))
+        for done, (path, item) in enumerate(items, start=1):
+            if isinstance(item, ReadError):
+                report.files.append(FileResult(str(path), "error", message=str(item)))
+            else:
+                report.files.append(self._store_document(item, str(path)))
+            if progress:
+                progress(done, len(items), Path(path).name)
+        return report
+
+    def import_upload(
+        self,
+        data: bytes,
+        file_name: str,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        limits: ReadLimits | None = None,
+    ) -> FileResult:
+        """Import an uploaded file (the app); metadata fills what the file does not say."""
+        try:
+            source = read_bytes(
+                data, file_name, limits=limits or ReadLimits(), defaults=dict(metadata or {})
+            )
+        except ReadError as exc:
+            return FileResult(file_name, "error", message=str(exc))
+        return self._store_document(source, file_name)
+
+    def add_source(self, source: SourceDocument) -> FileResult:
+        """Store an already-read document (used by importers of other formats)."""
+        return self._store_document(source, source.path or source.name)
+
+    def _store_document(self, source: SourceDocument, path: str) -> FileResult:
+        result = FileResult(path, "imported", name=source.name, source_type=source.source_type)
+        try:
+            interviewer = [str(source.metadata.get("interviewer", "")).strip()]
+            segments = segment_document(
+                source.text,
+                source.source_type,
+                interviewer_labels=[label for label in interviewer if label],
+            )
+            with self.db.write() as conn:
+                existing = rec.find_document_by_sha(conn, source.sha256)
+                if existing is not None:
+                    result.status = "duplicate"
+                    result.document_id = existing
+                    result.message = "already in the project (same text)"
+                    return result
+                document_id = rec.insert_document(conn, source)
+                rec.insert_segments(conn, document_id, segments)
+                rec.audit(
+                    conn,
+                    actor=default_actor(),
+                    action="import",
+                    entity="document",
+                    entity_id=document_id,
+                    after={"name": source.name, "sha256": source.sha256, "path": path},
+                )
+        except QualcodeError as exc:
+            return FileResult(path, "error", name=source.name, message=str(exc))
+        result.document_id = document_id
+        result.segments = len(segments)
+        return result
+
+    def update_document(
+        self,
+        document_id: int,
+        changes: Mapping[str, str],
+        *,
+        actor: str | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        if "source_type" in changes and changes["source_type"] not in (
+            "interview",
+            "observation",
+            "document",
+        ):
+            raise ProjectError(f"unknown source type '{changes['source_type']}'")
+        with self.db.write() as conn:
+            rec.update_document_metadata(
+                conn,
+                document_id,
+                changes,
+                actor=actor or default_actor(),
+                expected_version=expected_version,
+            )
+
+    def delete_document(self, document_id: int, *, actor: str | None = None) -> None:
+        with self.db.write() as conn:
+            rec.delete_document(conn, document_id, actor=actor or default_actor())
+
+    # ----------------------------------------------------------------- auto-coding
+
+    def code(self, *, progress: Progress | None = None, force: bool = False) -> CodingReport:
+        """Auto-code every document whose coding is out of date with the codebook.
+
+        Only codes whose definition changed are re-matched, language analysis is
+        reused from the cache, and codings a human reviewed are never touched.
+        """
+        from qualcode.coder import PIPELINE_VERSION, Coder
+        from qualcode.nlp.analyze import AnalysedText, analyse_many
+
+        codebook = self.codebook
+        coder = Coder(codebook)
+        report = CodingReport()
+        with self.db.read() as conn:
+            digest = rec.get_info(conn, "codebook_hash")
+            hashes = rec.code_hashes(conn)
+            states = rec.coding_states(conn)
+        codable_ids = [c.id for c in codebook.codes if c.codable]
+        wanted = {cid: hashes.get(cid, "") for cid in codable_ids}
+        wanted[""] = PIPELINE_VERSION
+        with self.db.write() as conn:
+            rec.remove_codings_for_unknown_codes(conn, codable_ids)
+        scope_all: set[str] = set()
+        doc_ids = sorted(states)
+        for done, document_id in enumerate(doc_ids, start=1):
+            state = states[document_id]
+            if force or state.get("") != PIPELINE_VERSION:
+                scope = set(codable_ids)
+            else:
+                scope = {cid for cid in codable_ids if state.get(cid) != wanted[cid]}
+            if not scope:
+                report.skipped += 1
+                if progress:
+                    progress(done, len(doc_ids), "")
+                continue
+            scope_all |= scope
+            with self.db.write() as conn:
+                document = rec.get_document(conn, document_id)
+                segs = [s for s in rec.list_segments(conn, document_id) if s.codable]
+                ids = [s.id for s in segs]
+                cached = rec.get_analyses(conn, ids, PIPELINE_VERSION)
+                missing = [s for s in segs if s.id not in cached]
+                fresh = analyse_many([document.text[s.start : s.end] for s in missing])
+                new_blobs = {s.id: a.to_bytes() for s, a in zip(missing, fresh, strict=True)}
+                rec.put_analyses(conn, new_blobs, PIPELINE_VERSION)
+                analysed = {s.id: a for s, a in zip(missing, fresh, strict=True)}
+                suggestions = {}
+                for seg in segs:
+                    analysis = analysed.get(seg.id) or AnalysedText.from_bytes(cached[seg.id])
+                    suggestions[seg.id] = coder.code_analysed(
+                        analysis, offset=seg.start, only_codes=scope
+                    )
+                counts = rec.replace_machine_codings(
+                    conn,
+                    document_id=document_id,
+                    segment_ids=ids,
+                    suggestions=suggestions,
+                    spans={s.id: (s.start, s.end) for s in segs},
+                    codebook_hash=digest,
+                    code_hashes=hashes,
+                    pipeline_version=PIPELINE_VERSION,
+                    only_codes=scope,
+                )
+                rec.set_coding_state(conn, document_id, wanted)
+            report.documents += 1
+            report.segments += len(segs)
+            report.analysed += len(missing)
+            for key in ("added", "updated", "removed", "kept"):
+                setattr(report, key, getattr(report, key) + counts[key])
+            if progress:
+                progress(done, len(doc_ids), document.name)
+        report.codes_in_scope = sorted(scope_all)
+        return report
+
+    # ----------------------------------------------------------------- decisions
+
+    def accept(
+        self, coding_id: int, *, actor: str | None = None, expected_version: int | None = None
+    ) -> None:
+        self.decide(coding_id, status="accepted", actor=actor, expected_version=expected_version)
+
+    def reject(
+        self, coding_id: int, *, actor: str | None = None, expected_version: int | None = None
+    ) -> None:
+        self.decide(coding_id, status="rejected", actor=actor, expected_version=expected_version)
+
+    def decide(
+        self,
+        coding_id: int,
+        *,
+        status: str | None = None,
+        code_id: str | None = None,
+        valence: str | None = None,
+        actor: str | None = None,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        if status is not None and status not in ("accepted", "rejected", "suggested", "manual"):
+            raise ProjectError(f"unknown status '{status}'")
+        if valence is not None and valence not in ("pendukung", "penghambat", "netral"):
+            raise ProjectError(f"unknown valence '{valence}'")
+        with self.db.write() as conn:
+            return rec.decide(
+                conn,
+                coding_id,
+                actor=actor or default_actor(),
+                status=status,
+                code_id=code_id,
+                valence=valence,
+                expected_version=expected_version,
+            )
+
+    def add_coding(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        *,
+        valence: str = "netral",
+        actor: str | None = None,
+    ) -> int:
+        """Code a span by hand."""
+        if valence not in ("pendukung", "penghambat", "netral"):
+            raise ProjectError(f"unknown valence '{valence}'")
+        with self.db.write() as conn:
+            return rec.add_manual_coding(
+                conn,
+                document_id=document_id,
+                start=start,
+                end=end,
+                code_id=code_id,
+                valence=valence,
+                actor=actor or default_actor(),
+                codebook_hash=rec.get_info(conn, "codebook_hash"),
+            )
+
+    def delete_coding(self, coding_id: int, *, actor: str | None = None) -> None:
+        with self.db.write() as conn:
+            rec.delete_coding(conn, coding_id, actor=actor or default_actor())
+
+    def undo(self, *, actor: str | None = None) -> dict[str, Any] | None:
+        """Undo this actor's last coding decision; None when there is nothing to undo."""
+        with self.db.write() as conn:
+            return rec.undo_last(conn, actor=actor or default_actor())
+
+    def audit_log(self, *, entity: str | None = None, limit: int = 500) -> pd.DataFrame:
+        with self.db.read() as conn:
+            return pd.DataFrame(rec.audit_entries(conn, entity=entity, limit=limit))
+
+    # ----------------------------------------------------------------- memos & conclusions
+
+    def save_memo(
+        self,
+        target_type: str,
+        target_id: str | int,
+        text: str,
+        *,
+        title: str = "",
+        memo_id: int | None = None,
+        actor: str | None = None,
+    ) -> int:
+        with self.db.write() as conn:
+            return rec.save_memo(
+                conn,
+                target_type=target_type,
+                target_id=str(target_id),
+                text=text,
+                title=title,
+                memo_id=memo_id,
+                actor=actor or default_actor(),
+            )
+
+    def delete_memo(self, memo_id: int, *, actor: str | None = None) -> None:
+        with self.db.write() as conn:
+            rec.delete_memo(conn, memo_id, actor=actor or default_actor())
+
+    def memos(
+        self, target_type: str | None = None, target_id: str | int | None = None
+    ) -> list[Memo]:
+        with self.db.read() as conn:
+            return rec.list_memos(
+                conn,
+                target_type=target_type,
+                target_id=None if target_id is None else str(target_id),
+            )
+
+    def save_conclusion(
+        self,
+        text: str,
+        *,
+        code_ids: Sequence[str] = (),
+        supporting: Sequence[int] = (),
+        contradicting: Sequence[int] = (),
+        conclusion_id: int | None = None,
+        actor: str | None = None,
+    ) -> int:
+        if not text.strip():
+            raise ProjectError("a conclusion needs a text")
+        with self.db.write() as conn:
+            return rec.save_conclusion(
+                conn,
+                text=text,
+                code_ids=code_ids,
+                supporting=supporting,
+                contradicting=contradicting,
+                conclusion_id=conclusion_id,
+                actor=actor or default_actor(),
+            )
+
+    def delete_conclusion(self, conclusion_id: int, *, actor: str | None = None) -> None:
+        with self.db.write() as conn:
+            rec.delete_conclusion(conn, conclusion_id, actor=actor or default_actor())
+
+    def conclusions(self) -> list[Conclusion]:
+        with self.db.read() as conn:
+            return rec.list_conclusions(conn)
+
+    # ----------------------------------------------------------------- reading
+
+    def documents_frame(self) -> pd.DataFrame:
+        with self.db.read() as conn:
+            rows = rec.document_rows(conn)
+        return _frame(rows, DOCUMENT_COLUMNS)
+
+    def document(self, document_id: int) -> Any:
+        with self.db.read() as conn:
+            return rec.get_document(conn, document_id)
+
+    def segments_frame(self) -> pd.DataFrame:
+        with self.db.read() as conn:
+            rows = rec.segment_rows(conn)
+        frame = _frame(rows, SEGMENT_COLUMNS)
+        frame["codable"] = frame["codable"].astype(bool)
+        return frame
+
+    def codings_frame(self) -> pd.DataFrame:
+        with self.db.read() as conn:
+            rows = rec.coding_rows(conn)
+        frame = _frame(rows, CODING_COLUMNS)
+        for column in ("segment_id", "segment_index"):
+            frame[column] = frame[column].astype("Int64")
+        return frame
+
+    def project_data(self) -> ProjectData:
+        """The whole project as plain records, for exports and exchange."""
+        with self.db.read() as conn:
+            return ProjectData(
+                name=rec.get_info(conn, "name"),
+                codebook=self.codebook,
+                documents=rec.list_documents(conn),
+                segments=rec.list_segments(conn),
+                codings=rec.list_codings(conn),
+                memos=rec.list_memos(conn),
+                conclusions=rec.list_conclusions(conn),
+                created_at=rec.get_info(conn, "created_at"),
+            )
+
+    def summary(self) -> dict[str, Any]:
+        """Counts a researcher checks after a run (JSON-ready)."""
+        codings = self.codings_frame()
+        documents = self.documents_frame()
+        codebook = self.codebook
+        codable = [c for c in codebook.codes if c.codable]
+        with self.db.read() as conn:
+            totals = rec.counts(conn)
+            digest = rec.get_info(conn, "codebook_hash")
+        segments = self.segments_frame()
+        live = codings[codings["status"] != "rejected"]
+        per_code = {
+            c.id: {
+                "name": c.name,
+                "codings": int((live["code_id"] == c.id).sum()),
+                "pendukung": int(
+                    ((live["code_id"] == c.id) & (live["valence"] == "pendukung")).sum()
+                ),
+                "penghambat": int(
+                    ((live["code_id"] == c.id) & (live["valence"] == "penghambat")).sum()
+                ),
+            }
+            for c in codable
+        }
+        return {
+            "project": self.name,
+            "codebook": {"name": codebook.name, "version": codebook.version, "hash": digest},
+            "documents": {
+                "total": totals["documents"],
+                "by_source_type": {
+                    st: int((documents["source_type"] == st).sum())
+                    for st in ("interview", "observation", "document")
+                },
+            },
+            "informants": sorted(i for i in documents["informant"].unique() if i),
+            "segments": {
+                "total": totals["segments"],
+                "codable": int(segments["codable"].sum()) if len(segments) else 0,
+                "coded": int(live["segment_id"].nunique()) if len(live) else 0,
+            },
+            "codings": {
+                "total": int(len(live)),
+                "by_code": per_code,
+                "by_valence": {
+                    v: int((live["valence"] == v).sum())
+                    for v in ("pendukung", "penghambat", "netral")
+                },
+                "by_status": {
+                    s: int((codings["status"] == s).sum())
+                    for s in ("suggested", "accepted", "rejected", "manual")
+                },
+            },
+            "codes_not_found": [cid for cid, v in per_code.items() if v["codings"] == 0],
+            "memos": totals["memos"],
+        }
+
+
+DOCUMENT_COLUMNS = [
+    "document_id",
+    "name",
+    "source_type",
+    "informant",
+    "role",
+    "date",
+    "place",
+    "title",
+    "format",
+    "n_chars",
+    "imported_at",
+    "version",
+]
+SEGMENT_COLUMNS = [
+    "segment_id",
+    "document_id",
+    "document",
+    "source_type",
+    "informant",
+    "role",
+    "date",
+    "segment_index",
+    "start",
+    "end",
+    "text",
+    "speaker",
+    "speaker_role",
+    "codable",
+    "timestamp",
+]
+CODING_COLUMNS = [
+    "coding_id",
+    "document_id",
+    "document",
+    "source_type",
+    "informant",
+    "role",
+    "date",
+    "segment_id",
+    "segment_index",
+    "start",
+    "end",
+    "text",
+    "code_id",
+    "code_name",
+    "framework",
+    "parent",
+    "valence",
+    "score",
+    "status",
+    "origin",
+    "coder",
+    "evidence_json",
+    "version",
+    "updated_at",
+]
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _codebook_text(codebook: Codebook, path: str | os.PathLike[str] | None) -> str:
+    """Keep the researcher's file as written (comments included) when there is one."""
+    if path is None:
+        return codebook_io.default_codebook_path().read_text(encoding="utf-8")
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return codebook_io.dump_codebook(codebook)
+
+
+def evidence_of(evidence_json: str) -> list[dict[str, Any]]:
+    """Parse a coding's stored evidence for display."""
+    try:
+        value = json.loads(evidence_json or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
