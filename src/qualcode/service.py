@@ -27,7 +27,7 @@ from qualcode.model import (
     ProjectData,
     SourceDocument,
 )
-from qualcode.segment import segment_document
+from qualcode.segmentation import segment_document
 from qualcode.store import Database
 from qualcode.store import records as rec
 
@@ -308,7 +308,7 @@ class Project:
                 ids = [s.id for s in segs]
                 cached = rec.get_analyses(conn, ids, PIPELINE_VERSION)
                 missing = [s for s in segs if s.id not in cached]
-                fresh = analyse_many([document.text[s.start : s.end] for s in missing])
+                fresh = list(analyse_many([document.text[s.start : s.end] for s in missing]))
                 new_blobs = {s.id: a.to_bytes() for s, a in zip(missing, fresh, strict=True)}
                 rec.put_analyses(conn, new_blobs, PIPELINE_VERSION)
                 analysed = {s.id: a for s, a in zip(missing, fresh, strict=True)}
