@@ -107,7 +107,9 @@ def import_(paths: tuple[str, ...], project: str, quiet: bool) -> None:
     with Project.open(project) as proj, _progress("Mengimpor", not quiet) as progress:
         report = proj.import_paths(paths, progress=progress)
     for item in report.files:
-        if item.status == "imported":
+        if item.status == "imported" and item.source_type == "qdpx":
+            click.echo(f"  + {item.name}: {item.message}")
+        elif item.status == "imported":
             click.echo(f"  + {item.name} ({item.source_type}, {item.segments} segmen)")
         elif item.status == "duplicate":
             click.echo(f"  = {item.name}: {item.message}")
@@ -241,6 +243,31 @@ def _app_file() -> Path:
             return candidate
     raise QualcodeError("the app is not installed (app.py not found)")
 
+
+def _register_feature_commands() -> None:
+    """Commands that live beside their feature: exports, maintenance, generator."""
+    from qualcode.cli_export import agreement_command, export_command
+    from qualcode.cli_generate import generate
+    from qualcode.cli_maintenance import (
+        backup_command,
+        log_command,
+        restore_command,
+        undo_command,
+    )
+
+    for command in (
+        export_command,
+        agreement_command,
+        backup_command,
+        restore_command,
+        undo_command,
+        log_command,
+        generate,
+    ):
+        main.add_command(command)
+
+
+_register_feature_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from qualcode import codebook as codebook_io
-from qualcode.corpus import ReadLimits, iter_documents, read_bytes
-from qualcode.errors import ProjectError, QualcodeError, ReadError
+from qualcode.corpus import ReadLimits, iter_documents, read_bytes, safe_file_name
+from qualcode.errors import ConflictError, ProjectError, QualcodeError, ReadError
+from qualcode.limits import read_limits
 from qualcode.model import (
     Codebook,
     Conclusion,
@@ -153,8 +154,13 @@ class Project:
             return rec.current_codebook_yaml(conn)
 
     def set_codebook(self, codebook: Codebook, *, actor: str | None = None) -> str:
-        """Make this the project's codebook (a new version); re-code with ``code()``."""
+        """Make this the project's codebook (a new version); re-code with ``code()``.
+
+        The codebook is checked by the same rules as a codebook file (unique ids, known
+        parents and frameworks, no parent cycles...): a ``CodebookError`` leaves the
+        project as it was."""
         yaml_text = codebook_io.dump_codebook(codebook)
+        codebook = codebook_io.parse_codebook(yaml_text, source="the new codebook")
         with self.db.write() as conn:
             digest = rec.save_codebook(conn, codebook, yaml_text, actor or default_actor())
         self._codebook = None
@@ -174,8 +180,15 @@ class Project:
         progress: Progress | None = None,
     ) -> ImportReport:
         """Read, segment and store files and folders; one bad file never stops the rest."""
+        from qualcode.merge import is_exchange_file
+
         report = ImportReport()
-        items = list(iter_documents(list(paths), limits=limits or ReadLimits()))
+        paths = list(paths)
+        exchange = [p for p in paths if Path(p).is_file() and is_exchange_file(p)]
+        for path in exchange:
+            report.files.append(self.import_exchange(path))
+        plain = [p for p in paths if p not in exchange]
+        items = list(iter_documents(plain, limits=limits or read_limits())) if plain else []
         for done, (path, item) in enumerate(items, start=1):
             if isinstance(item, ReadError):
                 report.files.append(FileResult(str(path), "error", message=str(item)))
@@ -185,6 +198,32 @@ class Project:
                 progress(done, len(items), Path(path).name)
         return report
 
+    def import_exchange(
+        self, path: str | os.PathLike[str], *, actor: str | None = None
+    ) -> FileResult:
+        """Import another tool's REFI-QDA project (.qdpx) or codebook (.qdc)."""
+        from qualcode.merge import merge_into
+
+        try:
+            merged = merge_into(self, path, actor=actor or default_actor())
+        except QualcodeError as exc:
+            return FileResult(os.fspath(path), "error", name=Path(path).name, message=str(exc))
+        parts = [
+            f"{merged.documents_added} documents",
+            f"{len(merged.codes_added)} new codes",
+            f"{merged.codings_added} codings",
+            f"{merged.memos_added} memos",
+        ]
+        if merged.documents_present:
+            parts.append(f"{merged.documents_present} documents already present")
+        message = ", ".join(parts)
+        if merged.warnings:
+            message += "; warnings: " + " | ".join(merged.warnings)
+        return FileResult(
+            os.fspath(path), "imported", name=Path(path).name, source_type="qdpx",
+            message=message,
+        )
+
     def import_upload(
         self,
         data: bytes,
@@ -193,14 +232,18 @@ class Project:
         metadata: Mapping[str, str] | None = None,
         limits: ReadLimits | None = None,
     ) -> FileResult:
-        """Import an uploaded file (the app); metadata fills what the file does not say."""
+        """Import an uploaded file (the app); metadata fills what the file does not say.
+
+        The browser's file name is untrusted: only its cleaned form (``safe_file_name``:
+        no folders, control or invisible characters) is stored, shown and logged."""
+        safe_name = safe_file_name(file_name)
         try:
             source = read_bytes(
-                data, file_name, limits=limits or ReadLimits(), defaults=dict(metadata or {})
+                data, file_name, limits=limits or read_limits(), defaults=dict(metadata or {})
             )
         except ReadError as exc:
-            return FileResult(file_name, "error", message=str(exc))
-        return self._store_document(source, file_name)
+            return FileResult(safe_name, "error", name=safe_name, message=str(exc))
+        return self._store_document(source, safe_name)
 
     def add_source(self, source: SourceDocument) -> FileResult:
         """Store an already-read document (used by importers of other formats)."""
@@ -386,8 +429,11 @@ class Project:
         *,
         valence: str = "netral",
         actor: str | None = None,
+        origin: str = "human",
+        status: str = "manual",
+        coder: str | None = None,
     ) -> int:
-        """Code a span by hand."""
+        """Code a span by hand (or record a coding imported from another tool)."""
         if valence not in ("pendukung", "penghambat", "netral"):
             raise ProjectError(f"unknown valence '{valence}'")
         with self.db.write() as conn:
@@ -400,6 +446,9 @@ class Project:
                 valence=valence,
                 actor=actor or default_actor(),
                 codebook_hash=rec.get_info(conn, "codebook_hash"),
+                origin=origin,
+                status=status,
+                coder=coder,
             )
 
     def delete_coding(self, coding_id: int, *, actor: str | None = None) -> None:
@@ -407,9 +456,18 @@ class Project:
             rec.delete_coding(conn, coding_id, actor=actor or default_actor())
 
     def undo(self, *, actor: str | None = None) -> dict[str, Any] | None:
-        """Undo this actor's last coding decision; None when there is nothing to undo."""
+        """Undo this actor's last coding decision; None when there is nothing to undo.
+
+        Raises ``ConflictError`` (naming the coding and who changed it) when someone
+        changed that coding since: their work is kept, the refusal is logged, and the
+        next undo moves on to the decision before."""
         with self.db.write() as conn:
-            return rec.undo_last(conn, actor=actor or default_actor())
+            result = rec.undo_last(conn, actor=actor or default_actor())
+        if result is not None and result.get("conflict"):
+            raise ConflictError(
+                f"{result['conflict']}; nothing was undone (undo again for your decision before it)"
+            )
+        return result
 
     def audit_log(self, *, entity: str | None = None, limit: int = 500) -> pd.DataFrame:
         with self.db.read() as conn:

@@ -225,7 +225,9 @@ def update_document_metadata(
     unknown = set(changes) - set(_DOCUMENT_FIELDS)
     if unknown:
         raise ProjectError(f"cannot change document field(s) {sorted(unknown)}")
-    row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
+    row = conn.execute(
+        select(documents).where(documents.c.id == document_id).with_for_update()
+    ).first()
     if row is None:
         raise ProjectError(f"no document {document_id}")
     if expected_version is not None and row.version != expected_version:
@@ -517,8 +519,14 @@ def coding_rows(conn: Connection) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def get_coding(conn: Connection, coding_id: int) -> Any:
-    row = conn.execute(select(codings).where(codings.c.id == coding_id)).first()
+def get_coding(conn: Connection, coding_id: int, *, for_update: bool = False) -> Any:
+    """The coding's row. ``for_update`` locks it until the transaction ends (PostgreSQL;
+    SQLite writers already hold the whole database), so that a version check and the
+    update that follows it cannot interleave with another writer's."""
+    query = select(codings).where(codings.c.id == coding_id)
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
     if row is None:
         raise ProjectError(f"no coding {coding_id} in this project")
     return row
@@ -621,10 +629,15 @@ def replace_machine_codings(
 
 def _check_version(row: Any, expected_version: int | None) -> None:
     if expected_version is not None and row.version != expected_version:
-        raise ConflictError(
-            f"coding {row.id} was changed elsewhere (now {row.status}, "
-            f"code '{row.code_id}', by {row.coder or 'unknown'}); reload to see it"
-        )
+        raise _conflict(row)
+
+
+def _conflict(row: Any) -> ConflictError:
+    return ConflictError(
+        f"coding {row.id} was changed elsewhere (now {row.status}, "
+        f"code '{row.code_id}', by {row.coder or 'unknown'} at {row.updated_at}); "
+        "reload to see it"
+    )
 
 
 def decide(
@@ -638,7 +651,7 @@ def decide(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Record a human decision on a coding: accept, reject, change code or valence."""
-    row = get_coding(conn, coding_id)
+    row = get_coding(conn, coding_id, for_update=True)
     _check_version(row, expected_version)
     before = _decision_state(row)
     changes: dict[str, Any] = {"coder": actor}
@@ -653,11 +666,13 @@ def decide(
         changes["valence"] = valence
         if row.status == "suggested" and status is None:
             changes["status"] = "accepted"
-    conn.execute(
+    done = conn.execute(
         update(codings)
-        .where(codings.c.id == coding_id)
+        .where(and_(codings.c.id == coding_id, codings.c.version == row.version))
         .values(**changes, updated_at=now(), version=codings.c.version + 1)
     )
+    if done.rowcount != 1:  # changed between the read and this update
+        raise _conflict(get_coding(conn, coding_id))
     after = {**before, **changes}
     audit(
         conn,
@@ -687,7 +702,11 @@ def add_manual_coding(
     actor: str,
     segment_id: int | None = None,
     codebook_hash: str = "",
+    origin: str = "human",
+    status: str = "manual",
+    coder: str | None = None,
 ) -> int:
+    """A human coding of any span (or one imported from another tool's project)."""
     doc = conn.execute(select(documents.c.n_chars).where(documents.c.id == document_id)).first()
     if doc is None:
         raise ProjectError(f"no document {document_id} in this project")
@@ -708,9 +727,9 @@ def add_manual_coding(
             end=end,
             valence=valence,
             score=1.0,
-            status="manual",
-            origin="human",
-            coder=actor,
+            status=status,
+            origin=origin,
+            coder=coder or actor,
             codebook_hash=codebook_hash,
             created_at=stamp,
             updated_at=stamp,
@@ -739,7 +758,7 @@ def _segment_containing(conn: Connection, document_id: int, start: int, end: int
 
 
 def delete_coding(conn: Connection, coding_id: int, *, actor: str) -> None:
-    row = get_coding(conn, coding_id)
+    row = get_coding(conn, coding_id, for_update=True)
     if row.origin not in ("human", "import"):
         raise ProjectError(
             f"coding {coding_id} is a machine suggestion: reject it rather than delete it"
@@ -756,7 +775,13 @@ def delete_coding(conn: Connection, coding_id: int, *, actor: str) -> None:
 
 
 def undo_last(conn: Connection, *, actor: str) -> dict[str, Any] | None:
-    """Revert the actor's most recent coding decision that is not yet undone."""
+    """Revert the actor's most recent coding decision that is not yet undone.
+
+    When someone changed the coding after that decision, undoing it would overwrite
+    their work: the decision is then left as it is, the refusal is written to the
+    audit log (action ``undo-refused``, so the next undo moves on to the decision
+    before it) and the result carries a ``conflict`` message instead of ``restored``.
+    """
     undone = select(audit_log.c.undoes).where(audit_log.c.undoes.is_not(None))
     query = (
         select(audit_log)
@@ -776,6 +801,31 @@ def undo_last(conn: Connection, *, actor: str) -> dict[str, Any] | None:
         return None
     coding_id = int(entry.entity_id)
     before = json.loads(entry.before_json) if entry.before_json else None
+    after = json.loads(entry.after_json) if entry.after_json else None
+    result: dict[str, Any] = {
+        "coding_id": coding_id,
+        "action": entry.action,
+        "entry_id": int(entry.id),
+        "ts": entry.ts,
+        "undone": after,
+        "restored": before,
+    }
+    current = conn.execute(
+        select(codings).where(codings.c.id == coding_id).with_for_update()
+    ).first()
+    conflict = _undo_conflict(conn, entry.action, coding_id, current, before, after)
+    if conflict is not None:
+        audit(
+            conn,
+            actor=actor,
+            action="undo-refused",
+            entity="coding",
+            entity_id=coding_id,
+            before=after,
+            after=None if current is None else _decision_state(current),
+            undoes=int(entry.id),
+        )
+        return {**result, "restored": None, "conflict": conflict}
     if entry.action == "add":
         conn.execute(delete(codings).where(codings.c.id == coding_id))
     elif entry.action == "delete" and before is not None:
@@ -799,11 +849,49 @@ def undo_last(conn: Connection, *, actor: str) -> dict[str, Any] | None:
         action="undo",
         entity="coding",
         entity_id=coding_id,
-        before=json.loads(entry.after_json) if entry.after_json else None,
+        before=after,
         after=before,
         undoes=int(entry.id),
     )
-    return {"coding_id": coding_id, "action": entry.action, "restored": before}
+    return result
+
+
+def _undo_conflict(
+    conn: Connection,
+    action: str,
+    coding_id: int,
+    current: Any,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> str | None:
+    """Why undoing this entry would lose someone's later work, or None."""
+    if action == "delete":
+        if current is not None:
+            return (
+                f"coding {coding_id} exists again (by {current.coder or 'unknown'} at "
+                f"{current.updated_at}); your deletion was not undone"
+            )
+        document_id = (before or {}).get("document_id")
+        exists = conn.execute(select(documents.c.id).where(documents.c.id == document_id)).first()
+        if exists is None:
+            return (
+                f"the document of coding {coding_id} was deleted since; "
+                "your deletion was not undone"
+            )
+        return None
+    if current is None:
+        return f"coding {coding_id} was deleted since; your {action} was not undone"
+    state = _decision_state(current)
+    if after is not None and any(
+        key in after and after[key] != state[key] for key in _DECISION_FIELDS
+    ):
+        return (
+            f"coding {coding_id} was changed by {current.coder or 'unknown'} at "
+            f"{current.updated_at} after your {action} (now {current.status}, code "
+            f"'{current.code_id}', {current.valence}); undoing would overwrite it, so it "
+            "was left as it is"
+        )
+    return None
 
 
 # --------------------------------------------------------------------------- memos
