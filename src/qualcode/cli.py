@@ -37,14 +37,15 @@ def _progress(label: str, enabled: bool = True) -> Iterator[Callable[[int, int, 
         if not enabled:
             return
         if state["bar"] is None:
-            state["bar"] = click.progressbar(
+            bar: Any = click.progressbar(
                 length=total,
                 label=label,
                 file=sys.stderr,
                 show_pos=True,
                 item_show_func=lambda name: name or "",
             )
-            state["bar"].__enter__()
+            bar.__enter__()
+            state["bar"] = bar
         state["bar"].update(done - state["done"], item)
         state["done"] = done
 

@@ -9,6 +9,7 @@ spans, marked ``origin="import"`` and accepted, under the other tool's user name
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,11 +34,11 @@ class MergeResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def is_exchange_file(path: str | Path) -> bool:
+def is_exchange_file(path: str | os.PathLike[str]) -> bool:
     return Path(path).suffix.lower() in EXCHANGE_SUFFIXES
 
 
-def read_exchange(path: str | Path) -> tuple[ProjectData | None, Codebook, list[str]]:
+def read_exchange(path: str | os.PathLike[str]) -> tuple[ProjectData | None, Codebook, list[str]]:
     """Read a .qdpx/.qde (project) or .qdc (codebook only)."""
     from qualcode.exchange import read_qdc, read_qde, read_qdpx
 
@@ -97,7 +98,7 @@ def _parents_first(codes: tuple[Code, ...]) -> list[Code]:
     return ordered
 
 
-def merge_into(project: Project, path: str | Path, *, actor: str) -> MergeResult:
+def merge_into(project: Project, path: str | os.PathLike[str], *, actor: str) -> MergeResult:
     """Import a REFI-QDA file into ``project``; every step is its own transaction."""
     data, incoming, warnings = read_exchange(path)
     result = MergeResult(warnings=list(warnings))
