@@ -42,7 +42,8 @@ def read_exchange(path: str | os.PathLike[str]) -> tuple[ProjectData | None, Cod
     """Read a .qdpx/.qde (project) or .qdc (codebook only)."""
     from qualcode.exchange import read_qdc, read_qde, read_qdpx
 
-    suffix = Path(path).suffix.lower()
+    path = Path(path)
+    suffix = path.suffix.lower()
     if suffix == ".qdc":
         codebook, warnings = read_qdc(path)
         return None, codebook, warnings
