@@ -1,0 +1,815 @@
+"""Auto-coding: match a codebook against analysed Indonesian text.
+
+The coder compiles the codebook once into dict lookups keyed by root form
+(``qualcode.nlp.normalize.root``) and then, for each text, finds
+
+* **terms**: a code's keywords and phrases, matched as sequences of roots, so
+  "koordinasi" finds "terkoordinasi" and "koordinasinya", and the phrase
+  "kerja sama" finds "bekerjasama" and "bekerja sama". Between two words of a
+  phrase one filler word ("yang", "itu", "-nya", "sih"...) may stand. A term
+  inside a longer matched term (of any code) is not counted on its own: "kerja"
+  inside "kerja sama".
+* **valence cues**: the codebook-wide ``cues`` and the code's own, in the same
+  clause as the code's term (else the same major clause, else the sentence).
+  A cue written as a root word matches all its forms ("lancar" finds
+  "kelancaran"); a cue written in a derived form matches that form only, with
+  clitics ("tercapai" finds "tercapainya" but not "capaian"), because codebooks
+  list the forms that carry valence and the bare root often does not
+  ("terlayani" is supporting, "pelayanan" is not).
+  A negator up to three words before a cue flips it ("tidak ada kendala" is
+  supporting); so does a postposed "tidak ada" ("kendalanya tidak ada"), a
+  reducing verb ("mengurangi keterlambatan") or a resolving word ("kendala itu
+  sudah teratasi"). Hedges ("belum optimal") count as inhibiting and are not
+  flipped again. A negator right before a term of the code ("tidak responsif",
+  "kurang koordinasi") makes that mention inhibiting; "bukan" before a term
+  ("bukan karena pimpinannya") denies it, so its cues are not attributed to it.
+  Unless ``extra_cues=False``, the codebook's cues are completed with
+  ``lexicon.EXTRA_NEGATORS`` ("kurang", "jarang"...) and informal or English cues
+  (``lexicon.EXTRA_INHIBITING``: "down", "lemot"...).
+
+Score: ``1 - prod(1 - w)`` over the matched terms (phrases weigh more than
+keywords, generic keywords less, terms shared by several codes less); a code is
+suggested when its score reaches its threshold. Valence: the heavier side of
+supporting and inhibiting evidence, ``netral`` when none or tied.
+
+The language work (``qualcode.nlp.analyze.AnalysedText``) does not depend on the
+codebook, so after a codebook edit only ``code_analysed`` needs to run again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from qualcode.model import Code, Codebook, CodeSuggestion, Evidence, Segment, Valence
+from qualcode.nlp import lexicon
+from qualcode.nlp.analyze import (
+    ANALYSIS_VERSION,
+    DEFAULT_BACKEND,
+    MAJOR_CLAUSE,
+    MINOR_CLAUSE,
+    NOTE,
+    PUNCT,
+    SENTENCE,
+    AnalysedText,
+    analyse,
+    analyse_many,
+)
+from qualcode.nlp.normalize import root as default_root
+
+# Bump when matching, weights or valence rules change what the coder suggests.
+CODER_VERSION = "1"
+PIPELINE_VERSION = f"qualcode-coder.{CODER_VERSION}+{ANALYSIS_VERSION}"
+
+# ----------------------------------------------------------------------------- weights
+DEFAULT_THRESHOLD = 0.5
+# Per-code thresholds, by code id, where the default does not fit.
+THRESHOLDS: dict[str, float] = {}
+
+PHRASE_WEIGHT = 0.7
+KEYWORD_WEIGHT = 0.55
+COMPOUND_KEYWORD_WEIGHT = 0.6  # a keyword whose root has several words ("pertanggungjawaban")
+GENERIC_KEYWORD_WEIGHT = 0.25  # a keyword whose root is in lexicon.GENERIC_ROOTS
+SHARED_PENALTY = 0.5  # weight / (1 + SHARED_PENALTY * (codes sharing the term - 1))
+REPEAT_FACTOR = 0.25  # each further occurrence of the same term counts this much
+DENIED_FACTOR = 0.5  # a denied mention ("bukan karena pimpinannya") counts half
+# Tuning: weight of a term by its root string ("koordinasi", "kerja sama"). These
+# default-codebook keywords name the daily work of an organisation bureau (Anjab,
+# ABK, SOP, disposisi, kelembagaan) or are ambiguous ("Tim" is also a name), so on
+# their own they are weak evidence; with another term of the code they still count.
+TERM_WEIGHTS: dict[str, float] = {
+    "anjab": 0.3,
+    "abk": 0.3,
+    "lembaga": 0.3,
+    "disposisi": 0.3,
+    "menteri": 0.3,
+    "tim": 0.4,
+    "sop": 0.4,
+    "operator": 0.4,
+    "manual": 0.4,
+    "admin": 0.4,
+}
+
+CUE_WEIGHT = 1.0
+CODE_CUE_WEIGHT = 1.25  # a code's own cues are more specific than the codebook-wide ones
+EXTRA_CUE_WEIGHT = 0.8
+HEDGE_WEIGHT = 1.0
+NEGATED_TERM_WEIGHT = 1.0
+# Weak cues, by root string: they only tip the balance when nothing else speaks.
+CUE_WEIGHTS: dict[str, float] = {
+    "masih": 0.3,
+    "tidak": 0.5,
+    "belum": 0.5,
+    "kurang": 0.8,
+    "baik": 0.6,
+    "cukup": 0.4,
+    "sudah": 0.3,
+    "sering": 0.3,
+    "tingkat": 0.6,
+}
+
+NEGATION_WINDOW = 3  # words before a cue in which a negator flips it
+TERM_NEGATION_WINDOW = 1  # words before a term (bridges such as "ada" not counted)
+_CONJUNCTIONS = frozenset({"dan", "atau", "maupun", "ataupun", "serta"})
+_POSTPOSED_SKIP = frozenset({"sudah", "juga", "memang"}) | lexicon.FILLERS
+_MAX_EVIDENCE_PER_TERM = 5
+_JOINERS = frozenset({"-", "/", "."})
+
+CueKind = Literal["supporting", "inhibiting", "hedge"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    code_id: str
+    term: str
+    units: tuple[str, ...]
+    kind: Literal["keyword", "phrase"]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    term: str
+    units: tuple[str, ...]
+    kind: CueKind
+    weight: float
+    code_id: str | None  # None: codebook-wide
+    # Per word: None to match on the root, or the form written in the codebook when
+    # it is a derived form ("terlayani" matches "terlayani(nya)", not "pelayanan").
+    surfaces: tuple[str | None, ...] = ()
+
+
+@dataclass(slots=True)
+class _CueHit:
+    cue: _Cue
+    start: int  # unit positions, inclusive
+    end: int
+    valence: Literal["pendukung", "penghambat"]
+    note: str = ""
+    negator: int = -1  # unit position of the negator that flipped it
+
+
+@dataclass(slots=True)
+class _Units:
+    """The analysed text as a flat sequence of root words ("units").
+
+    A token whose root has several words ("pertanggungjawaban" -> tanggung, jawab)
+    gives several units; punctuation gives a barrier (None); notes give nothing.
+    """
+
+    roots: list[str | None]
+    toks: list[int]
+    keys: list[str]  # the surface form (informal spelling normalised), for derived cues
+
+
+T = TypeVar("T", "_Term", "_Cue")
+
+
+def _units(analysed: AnalysedText) -> _Units:
+    cached: _Units | None = analysed._cache.get("units")
+    if cached is not None:
+        return cached
+    roots: list[str | None] = []
+    toks: list[int] = []
+    keys: list[str] = []
+    starts, ends, lowers = analysed.starts, analysed.ends, analysed.lowers
+    last = len(starts) - 1
+    for i, (r, f) in enumerate(zip(analysed.roots, analysed.flags, strict=True)):
+        if f & NOTE:
+            continue
+        if f & PUNCT:
+            if (
+                0 < i < last
+                and lowers[i] in _JOINERS
+                and ends[i - 1] == starts[i]
+                and ends[i] == starts[i + 1]
+                and not analysed.flags[i - 1] & PUNCT
+                and not analysed.flags[i + 1] & PUNCT
+            ):
+                continue  # "Covid-19", "SP4N-LAPOR": a joiner inside a word is not a break
+            roots.append(None)
+            toks.append(i)
+            keys.append(lowers[i])
+        elif " " in r:
+            for part in r.split():
+                roots.append(part)
+                toks.append(i)
+                keys.append(part)
+        else:
+            roots.append(r)
+            toks.append(i)
+            keys.append(lexicon.INFORMAL.get(lowers[i], lowers[i]))
+    units = _Units(roots, toks, keys)
+    analysed._cache["units"] = units
+    return units
+
+
+def _match_at(roots: list[str | None], p: int, units: tuple[str, ...]) -> list[int] | None:
+    """Positions of ``units`` matched from ``p`` (one filler allowed between words), or None."""
+    n = len(roots)
+    q = p
+    positions = [p]
+    for u in units[1:]:
+        q += 1
+        if q >= n:
+            return None
+        r = roots[q]
+        if r != u:
+            if r in lexicon.FILLERS and q + 1 < n and roots[q + 1] == u:
+                q += 1
+            else:
+                return None
+        positions.append(q)
+    return positions
+
+
+def _surface_ok(keys: list[str], positions: list[int], surfaces: tuple[str | None, ...]) -> bool:
+    for q, want in zip(positions, surfaces, strict=False):
+        if want is None:
+            continue
+        key = keys[q]
+        if key != want and not (key.startswith(want) and key[len(want) :] in lexicon.CLITIC_TAILS):
+            return False
+    return True
+
+
+def _scan(units: _Units, index: dict[str, list[T]]) -> list[tuple[T, int, int]]:
+    roots = units.roots
+    found: list[tuple[T, int, int]] = []
+    for p, r in enumerate(roots):
+        if r is None:
+            continue
+        candidates = index.get(r)
+        if not candidates:
+            continue
+        for item in candidates:
+            positions = [p] if len(item.units) == 1 else _match_at(roots, p, item.units)
+            if positions is None:
+                continue
+            surfaces = getattr(item, "surfaces", None)
+            if surfaces and not _surface_ok(units.keys, positions, surfaces):
+                continue
+            found.append((item, p, positions[-1]))
+    return found
+
+
+def _drop_contained(found: list[tuple[T, int, int]]) -> list[tuple[T, int, int]]:
+    """Drop matches that lie inside a longer match."""
+    long = [(s, e) for _, s, e in found if e > s]
+    if not long:
+        return found
+    covering: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for s, e in long:
+        for p in range(s, e + 1):
+            covering[p].append((s, e))
+    kept = []
+    for item in found:
+        _, s, e = item
+        inside = any(cs <= s and e <= ce and ce - cs > e - s for cs, ce in covering.get(s, ()))
+        if not inside:
+            kept.append(item)
+    return kept
+
+
+def _strip_clitic(word: str) -> str:
+    for tail in lexicon.CLITIC_TAILS:
+        if tail and word.endswith(tail) and len(word) - len(tail) >= 3:
+            return word[: -len(tail)]
+    return word
+
+
+def _not_a_cue(roots: list[str | None], s: int, e: int) -> bool:
+    """Fixed expressions where a cue word has no valence: "kurang lebih", "baik ... maupun"."""
+    n = len(roots)
+    nxt = roots[e + 1] if e + 1 < n else None
+    if s == e and (roots[s], nxt) in lexicon.NON_CUE_BIGRAMS:
+        return True
+    if s == e and roots[s] in lexicon.CORRELATIVES:
+        # "baik yang tertulis maupun yang tidak": "baik" pairs with a later "maupun".
+        pair = lexicon.CORRELATIVES[roots[s]]  # type: ignore[index]
+        for k in range(e + 1, min(n, e + 10)):
+            if roots[k] is None and k > e + 1:
+                break
+            if roots[k] == pair:
+                return True
+    return False
+
+
+def _is_tidak_ada(roots: list[str | None], k: int) -> bool:
+    """True when the negator at ``k`` is followed by "ada" closing the clause ("tidak ada.")."""
+    n = len(roots)
+    m = k + 1
+    while m < n and roots[m] in ("pernah", "lagi"):
+        m += 1
+    if m >= n or roots[m] != "ada":
+        return False
+    m += 1
+    while m < n and (roots[m] in ("sama", "sekali", "lagi") or roots[m] in lexicon.FILLERS):
+        m += 1
+    return m >= n or roots[m] is None or roots[m] in lexicon.CLAUSE_BREAKERS
+
+
+class Coder:
+    """Suggests codes for texts from one codebook.
+
+    ``root_fn`` replaces ``normalize.root`` (e.g. a stanza lemmatiser); the texts
+    must then be analysed with the same function (``Coder.analyse``), and
+    ``backend`` names it so analyses of different backends are not mixed.
+    ``extra_cues`` adds ``lexicon.EXTRA_INHIBITING``/``EXTRA_SUPPORTING`` (informal
+    and English cues such as "down", "lemot") to the codebook's own.
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        *,
+        root_fn: Callable[[str], str] | None = None,
+        backend: str | None = None,
+        extra_cues: bool = True,
+    ) -> None:
+        self.codebook = codebook
+        self.root_fn = root_fn
+        self.backend = backend or (DEFAULT_BACKEND if root_fn is None else "custom")
+        self.extra_cues = extra_cues
+        self._rootf = root_fn or default_root
+        self.codes: dict[str, Code] = {c.id: c for c in codebook.codes if c.codable}
+        self.terms: list[_Term] = self._compile_terms()
+        self.cues: list[_Cue] = self._compile_cues()
+        negator_terms = list(codebook.cues.negators)
+        if extra_cues:
+            negator_terms += lexicon.EXTRA_NEGATORS
+        self.negators: list[_Cue] = []
+        seen_negators: set[tuple[str, ...]] = set()
+        for term in negator_terms:
+            # Negators match on their written form (informal spelling normalised), not
+            # on the root: "sebelumnya" has the root "belum" but negates nothing.
+            units, _ = self._cue_units(term)
+            written = tuple(self._surface_key(word) for word in term.split())
+            surfaces = written if len(written) == len(units) else ()
+            if units and units not in seen_negators:
+                seen_negators.add(units)
+                self.negators.append(_Cue(term, units, "inhibiting", 0.0, None, surfaces))
+        self._term_index = self._index(self.terms)
+        self._cue_index = self._index(self.cues)
+        self._negator_index = self._index(self.negators)
+        self._negator_roots = frozenset(u for n in self.negators for u in n.units)
+
+    # ----------------------------------------------------------------- compiling
+
+    def _root_terms(self, text: str) -> tuple[str, ...]:
+        """Roots of a codebook term, tokenised and rooted exactly like the texts."""
+        units = _units(analyse(text, root_fn=self.root_fn, backend=self.backend))
+        return tuple(r for r in units.roots if r is not None)
+
+    @staticmethod
+    def _surface_key(word: str) -> str:
+        low = word.lower().strip(".,;:!?\"'()[]{}")
+        return lexicon.INFORMAL.get(low, low)
+
+    def _cue_units(self, text: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+        """Roots of a cue, and per word the derived form to match exactly (or None)."""
+        analysed = analyse(text, root_fn=self.root_fn, backend=self.backend)
+        units = _units(analysed)
+        roots: list[str] = []
+        surfaces: list[str | None] = []
+        for r, tok, key in zip(units.roots, units.toks, units.keys, strict=True):
+            if r is None:
+                continue
+            roots.append(r)
+            whole = analysed.roots[tok]
+            derived = " " not in whole and key != r and _strip_clitic(key) != r
+            surfaces.append(key if derived else None)
+        return tuple(roots), tuple(surfaces)
+
+    def _compile_terms(self) -> list[_Term]:
+        raw: list[tuple[str, str, tuple[str, ...], Literal["keyword", "phrase"]]] = []
+        for code in self.codes.values():
+            seen: set[tuple[str, ...]] = set()
+            for kind, terms in (("phrase", code.phrases), ("keyword", code.keywords)):
+                for term in terms:
+                    units = self._root_terms(term)
+                    if not units or units in seen:
+                        continue
+                    seen.add(units)
+                    raw.append((code.id, term, units, kind))  # type: ignore[arg-type]
+        sharing: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for code_id, _, units, _ in raw:
+            sharing[units].add(code_id)
+        out = []
+        for code_id, term, units, kind in raw:
+            key = " ".join(units)
+            if key in TERM_WEIGHTS:
+                weight = TERM_WEIGHTS[key]
+            else:
+                if kind == "phrase":
+                    weight = PHRASE_WEIGHT
+                elif len(units) > 1:
+                    weight = COMPOUND_KEYWORD_WEIGHT
+                elif units[0] in lexicon.GENERIC_ROOTS:
+                    weight = GENERIC_KEYWORD_WEIGHT
+                else:
+                    weight = KEYWORD_WEIGHT
+                weight /= 1.0 + SHARED_PENALTY * (len(sharing[units]) - 1)
+            out.append(_Term(code_id, term, units, kind, weight))
+        return out
+
+    def _cue_weight(self, units: tuple[str, ...], default: float) -> float:
+        return CUE_WEIGHTS.get(" ".join(units), default)
+
+    def _compile_cues(self) -> list[_Cue]:
+        cb = self.codebook.cues
+        specs: list[tuple[str, CueKind, float, str | None]] = []
+        specs += [(t, "supporting", CUE_WEIGHT, None) for t in cb.supporting]
+        specs += [(t, "inhibiting", CUE_WEIGHT, None) for t in cb.inhibiting]
+        specs += [(t, "hedge", HEDGE_WEIGHT, None) for t in cb.hedges]
+        if self.extra_cues:
+            specs += [(t, "supporting", EXTRA_CUE_WEIGHT, None) for t in lexicon.EXTRA_SUPPORTING]
+            specs += [(t, "inhibiting", EXTRA_CUE_WEIGHT, None) for t in lexicon.EXTRA_INHIBITING]
+        for code in self.codes.values():
+            specs += [(t, "supporting", CODE_CUE_WEIGHT, code.id) for t in code.supporting_cues]
+            specs += [(t, "inhibiting", CODE_CUE_WEIGHT, code.id) for t in code.inhibiting_cues]
+        out: list[_Cue] = []
+        seen_surfaces: set[tuple[tuple[str | None, ...], tuple[str, ...], str | None]] = set()
+        for term, kind, weight, code_id in specs:
+            units, surfaces = self._cue_units(term)
+            key = (surfaces, units, code_id)
+            if not units or key in seen_surfaces:
+                continue  # the first listing wins: supporting before inhibiting before hedge
+            seen_surfaces.add(key)
+            out.append(_Cue(term, units, kind, self._cue_weight(units, weight), code_id, surfaces))
+        return out
+
+    @staticmethod
+    def _index(items: Iterable[T]) -> dict[str, list[T]]:
+        index: dict[str, list[T]] = defaultdict(list)
+        for item in items:
+            index[item.units[0]].append(item)
+        for bucket in index.values():
+            bucket.sort(key=lambda x: -len(x.units))
+        return dict(index)
+
+    # ----------------------------------------------------------------- public API
+
+    def analyse(self, text: str) -> AnalysedText:
+        """Analyse ``text`` with this coder's root function."""
+        return analyse(text, root_fn=self.root_fn, backend=self.backend)
+
+    def code_text(self, text: str) -> list[CodeSuggestion]:
+        """Suggestions for one text; evidence offsets are relative to ``text``."""
+        return self.code_analysed(self.analyse(text))
+
+    def code_segments(
+        self, document_text: str, segments: Sequence[Segment]
+    ) -> list[list[CodeSuggestion]]:
+        """Suggestions per segment, in order; evidence offsets are document offsets.
+
+        Segments that are not codable (e.g. interviewer turns) get ``[]``.
+        """
+        results: list[list[CodeSuggestion]] = [[] for _ in segments]
+        todo = [i for i, seg in enumerate(segments) if seg.codable]
+        texts = (segments[i].text_of(document_text) for i in todo)
+        analysed = analyse_many(texts, root_fn=self.root_fn, backend=self.backend)
+        for i, a in zip(todo, analysed, strict=True):
+            results[i] = self.code_analysed(a, offset=segments[i].start)
+        return results
+
+    def code_analysed(
+        self,
+        analysed: AnalysedText,
+        offset: int = 0,
+        only_codes: Collection[str] | None = None,
+    ) -> list[CodeSuggestion]:
+        """Suggestions for an analysed text, evidence offsets shifted by ``offset``.
+
+        ``only_codes`` limits the work to those code ids (e.g. the codes whose
+        definition changed); unknown ids are ignored.
+        """
+        if analysed.backend != self.backend:
+            raise ValueError(
+                f"text analysed with backend {analysed.backend!r}, coder uses {self.backend!r}"
+            )
+        units = _units(analysed)
+        found = _drop_contained(_scan(units, self._term_index))
+        if only_codes is not None:
+            wanted = set(only_codes)
+            found = [f for f in found if f[0].code_id in wanted]
+        if not found:
+            return []
+        by_code: dict[str, list[tuple[_Term, int, int]]] = defaultdict(list)
+        for item in found:
+            by_code[item[0].code_id].append(item)
+        cue_hits, negators = self._cue_hits(analysed, units)
+        out = []
+        for code_id in self.codes:
+            matches = by_code.get(code_id)
+            if matches:
+                suggestion = self._suggest(
+                    code_id, matches, analysed, units, cue_hits, negators, offset
+                )
+                if suggestion is not None:
+                    out.append(suggestion)
+        return out
+
+    # ----------------------------------------------------------------- valence
+
+    def _negator_positions(self, units: _Units, cue_hits: list[_CueHit]) -> dict[int, str]:
+        """Unit position of each negator's last word -> the negator term.
+
+        Negators inside a multi-word cue ("belum optimal", "tidak ada kendala")
+        are part of that cue, not negators of their own.
+        """
+        roots = units.roots
+        inside = {p for h in cue_hits if h.end > h.start for p in range(h.start, h.end + 1)}
+        out: dict[int, str] = {}
+        for cue, s, e in _drop_contained(_scan(units, self._negator_index)):
+            if s in inside or e in inside:
+                continue
+            nxt = roots[e + 1] if e + 1 < len(roots) else None
+            if nxt in lexicon.NEGATION_EXEMPT_NEXT:
+                continue  # "tidak hanya"
+            out[e] = cue.term
+        return out
+
+    def _cue_hits(
+        self, analysed: AnalysedText, units: _Units
+    ) -> tuple[list[_CueHit], dict[int, str]]:
+        """Cue matches with their final valence, and the negator positions."""
+        roots = units.roots
+        found = _drop_contained(_scan(units, self._cue_index))
+        hits: list[_CueHit] = []
+        lowers = analysed.lowers
+        for cue, s, e in found:
+            surface = lowers[units.toks[s]]
+            if cue.kind != "hedge" and (
+                surface in lexicon.CUE_SURFACE_EXCEPTIONS or _not_a_cue(roots, s, e)
+            ):
+                continue
+            valence: Literal["pendukung", "penghambat"] = (
+                "pendukung" if cue.kind == "supporting" else "penghambat"
+            )
+            hits.append(_CueHit(cue, s, e, valence))
+        negators = self._negator_positions(units, hits)
+        hit_at_end = {h.end: h for h in hits}
+        cue_starts = {h.start for h in hits}
+        consumed: set[int] = set()
+        for hit in sorted(hits, key=lambda h: h.start):
+            if hit.cue.kind == "hedge":
+                continue
+            self._flip(hit, roots, units, lowers, negators, hit_at_end, cue_starts, consumed)
+        # A negator that flipped a cue is not also an inhibiting cue ("tidak" listed as one).
+        hits = [h for h in hits if not (h.start == h.end and h.start in consumed)]
+        return hits, negators
+
+    def _flip(
+        self,
+        hit: _CueHit,
+        roots: list[str | None],
+        units: _Units,
+        lowers: list[str],
+        negators: dict[int, str],
+        hit_at_end: dict[int, _CueHit],
+        cue_starts: set[int],
+        consumed: set[int],
+    ) -> None:
+        """Flip ``hit`` if a negator, reducer or resolver governs it."""
+        flipped = "penghambat" if hit.valence == "pendukung" else "pendukung"
+        # Look back: a negator or reducing verb within the window.
+        j = hit.start - 1
+        counted = 0
+        between: list[str] = []
+        while j >= 0 and counted < NEGATION_WINDOW:
+            r = roots[j]
+            if r is None or r in lexicon.CLAUSE_BREAKERS:
+                break
+            if j in negators:
+                hit.valence, hit.negator = flipped, j  # type: ignore[assignment]
+                hit.note = f"dinegasikan oleh '{lowers[units.toks[j]]}'"
+                consumed.add(j)
+                return
+            if hit.valence == "penghambat" and lowers[units.toks[j]] in lexicon.REDUCERS:
+                hit.valence = flipped  # type: ignore[assignment]
+                hit.note = f"dikurangi oleh '{lowers[units.toks[j]]}'"
+                return
+            previous = hit_at_end.get(j)
+            if previous is not None:
+                if (
+                    previous.cue.kind == "hedge"
+                    and hit.valence == "pendukung"
+                    and any(u in self._negator_roots for u in previous.cue.units)
+                ):
+                    # "belum semuanya tuntas", "tidak semua lancar": the hedge governs it.
+                    hit.valence = flipped  # type: ignore[assignment]
+                    hit.note = f"dilemahkan oleh '{previous.cue.term}'"
+                    return
+                # "tidak ada kendala dan hambatan": the negation carries over a conjunction.
+                if previous.negator >= 0 and between and all(b in _CONJUNCTIONS for b in between):
+                    hit.valence, hit.negator = flipped, previous.negator  # type: ignore[assignment]
+                    hit.note = previous.note
+                return
+            between.append(r)
+            if r not in lexicon.NEGATION_BRIDGES and r not in lexicon.FILLERS:
+                counted += 1
+            j -= 1
+        # Look forward: "kendalanya tidak ada", "kendala aplikasi sudah teratasi".
+        k = hit.end + 1
+        steps = 0
+        while k < len(roots) and steps < 5:
+            r = roots[k]
+            if r is None:
+                if lowers[units.toks[k]] != ",":
+                    break
+            elif r in lexicon.CLAUSE_BREAKERS or k in cue_starts:
+                break
+            elif k in negators:
+                if _is_tidak_ada(roots, k):
+                    hit.valence, hit.negator = flipped, k  # type: ignore[assignment]
+                    hit.note = f"dinegasikan oleh '{lowers[units.toks[k]]} ada'"
+                    consumed.add(k)
+                return
+            elif hit.valence == "penghambat" and lowers[units.toks[k]] in lexicon.RESOLVERS:
+                hit.valence = flipped  # type: ignore[assignment]
+                hit.note = f"diatasi: '{lowers[units.toks[k]]}'"
+                return
+            k += 1
+            steps += 1
+
+    def _term_negation(
+        self,
+        roots: list[str | None],
+        start: int,
+        end: int,
+        negators: dict[int, str],
+    ) -> tuple[str, int] | None:
+        """("negated" | "denied", negator position) for a term at ``start..end``."""
+        j = start - 1
+        counted = 0
+        while j >= 0:
+            r = roots[j]
+            if r is None:
+                break
+            if j in negators:
+                kind = "denied" if r in lexicon.DENIAL_NEGATORS else "negated"
+                return kind, j
+            if r in lexicon.DENIAL_LINKS:
+                # "bukan karena pimpinannya", "bukan dari pimpinan"
+                k = j - 1
+                if k >= 0 and k in negators and roots[k] in lexicon.DENIAL_NEGATORS:
+                    return "denied", k
+                break
+            if r in lexicon.NEGATION_BRIDGES or r in lexicon.FILLERS:
+                j -= 1
+                continue
+            counted += 1
+            if counted >= TERM_NEGATION_WINDOW:
+                break
+            j -= 1
+        # Postposed: "koordinasinya tidak ada" (but not "... tidak ada kendala").
+        k = end + 1
+        while k < len(roots) and roots[k] in _POSTPOSED_SKIP:
+            k += 1
+        if k in negators and _is_tidak_ada(roots, k):
+            return "negated", k
+        return None
+
+    # ----------------------------------------------------------------- suggestion
+
+    def _suggest(
+        self,
+        code_id: str,
+        matches: list[tuple[_Term, int, int]],
+        analysed: AnalysedText,
+        units: _Units,
+        cue_hits: list[_CueHit],
+        negators: dict[int, str],
+        offset: int,
+    ) -> CodeSuggestion | None:
+        roots = units.roots
+        toks = units.toks
+        text = analysed.text
+        starts, ends, lowers = analysed.starts, analysed.ends, analysed.lowers
+
+        def span(s: int, e: int) -> tuple[int, int, str]:
+            a, b = starts[toks[s]], ends[toks[e]]
+            return a + offset, b + offset, text[a:b]
+
+        evidence: list[Evidence] = []
+        weights: list[float] = []
+        occurrences: dict[str, int] = defaultdict(int)
+        anchors: list[int] = []  # token indices of mentions whose cues count
+        own_negators: set[int] = set()
+        support = inhibit = 0.0
+        valence_evidence: list[Evidence] = []
+
+        for term, s, e in sorted(matches, key=lambda m: m[1]):
+            negation = self._term_negation(roots, s, e, negators)
+            note = ""
+            weight = term.weight
+            if negation is not None:
+                how, j = negation
+                neg_word = lowers[toks[j]]
+                if how == "denied":
+                    note = f"disangkal oleh '{neg_word}'"
+                    weight *= DENIED_FACTOR
+                elif any(
+                    h.start <= s and e <= h.end and h.cue.code_id in (None, code_id)
+                    for h in cue_hits
+                ):
+                    # The term is also a cue ("tidak otoriter", "tidak lancar"): the
+                    # flipped cue carries the valence.
+                    note = f"dinegasikan oleh '{neg_word}'"
+                else:
+                    note = f"dinegasikan oleh '{neg_word}'"
+                    own_negators.add(j)
+                    inhibit += NEGATED_TERM_WEIGHT
+                    a, b, matched = span(j, j)
+                    valence_evidence.append(
+                        Evidence(
+                            negators[j],
+                            matched,
+                            a,
+                            b,
+                            "negation",
+                            NEGATED_TERM_WEIGHT,
+                            f"menegasikan '{term.term}': penghambat",
+                        )
+                    )
+            if negation is None or negation[0] != "denied":
+                anchors.append(toks[s])
+            n = occurrences[term.term]
+            occurrences[term.term] = n + 1
+            weights.append(weight if n == 0 else weight * REPEAT_FACTOR)
+            if n < _MAX_EVIDENCE_PER_TERM:
+                a, b, matched = span(s, e)
+                evidence.append(
+                    Evidence(term.term, matched, a, b, term.kind, round(weight, 4), note)
+                )
+
+        score = 1.0 - math.prod(1.0 - min(w, 0.999) for w in weights)
+        threshold = THRESHOLDS.get(code_id, DEFAULT_THRESHOLD)
+        if score < threshold:
+            return None
+
+        for hit in self._hits_in_scope(analysed, units, cue_hits, anchors, code_id):
+            if hit.start == hit.end and hit.start in own_negators:
+                continue  # the negator already counted as the term's negation
+            weight = hit.cue.weight
+            if hit.valence == "pendukung":
+                support += weight
+                kind: Literal["supporting", "inhibiting", "hedge"] = "supporting"
+            else:
+                inhibit += weight
+                kind = "hedge" if hit.cue.kind == "hedge" else "inhibiting"
+            a, b, matched = span(hit.start, hit.end)
+            valence_evidence.append(
+                Evidence(hit.cue.term, matched, a, b, kind, round(weight, 4), hit.note)
+            )
+
+        valence: Valence
+        if math.isclose(support, inhibit):
+            valence = "netral"
+        else:
+            valence = "pendukung" if support > inhibit else "penghambat"
+        all_evidence = sorted(
+            {(e.start, e.end, e.kind, e.term): e for e in evidence + valence_evidence}.values(),
+            key=lambda e: (e.start, e.end, e.kind),
+        )
+        return CodeSuggestion(code_id, round(min(score, 1.0), 4), valence, tuple(all_evidence))
+
+    def _hits_in_scope(
+        self,
+        analysed: AnalysedText,
+        units: _Units,
+        cue_hits: list[_CueHit],
+        anchors: list[int],
+        code_id: str,
+    ) -> list[_CueHit]:
+        """Cue hits in the narrowest unit around each anchor token that has any."""
+        relevant = [h for h in cue_hits if h.cue.code_id is None or h.cue.code_id == code_id]
+        if not relevant or not anchors:
+            return []
+        chosen: dict[int, _CueHit] = {}
+        for level in (MINOR_CLAUSE, MAJOR_CLAUSE, SENTENCE):
+            ids = analysed.unit_ids(level)
+            by_unit: dict[int, list[_CueHit]] = defaultdict(list)
+            for h in relevant:
+                by_unit[ids[units.toks[h.start]]].append(h)
+            remaining = []
+            for tok in anchors:
+                hits = by_unit.get(ids[tok])
+                if hits:
+                    for h in hits:
+                        chosen[id(h)] = h
+                else:
+                    remaining.append(tok)
+            anchors = remaining
+            if not anchors:
+                break
+        return sorted(chosen.values(), key=lambda h: h.start)
+
+
+def code_text(codebook: Codebook, text: str) -> list[CodeSuggestion]:
+    """Convenience: ``Coder(codebook).code_text(text)``."""
+    return Coder(codebook).code_text(text)

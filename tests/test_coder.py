@@ -1,0 +1,473 @@
+"""Auto-coding: term matching, scores, valence and offsets (qualcode.coder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcode import coder as coder_module
+from qualcode.coder import PIPELINE_VERSION, Coder, CodeSuggestion
+from qualcode.model import Code, Codebook, Segment, ValenceCues
+from qualcode.nlp.analyze import ANALYSIS_VERSION, analyse
+
+TRANSCRIPTS = Path(__file__).resolve().parents[1] / "transcripts"
+
+
+def make_codebook() -> Codebook:
+    """A small codebook in the style of the default one (Dwiyanto + Mahmudi)."""
+    codes = (
+        Code("dwiyanto", "Indikator Kinerja", codable=False, keywords=("kinerja",)),
+        Code(
+            "produktivitas",
+            "Produktivitas",
+            parent="dwiyanto",
+            keywords=("produktivitas", "target", "capaian", "lembur"),
+            phrases=("beban kerja", "pembagian tugas", "tepat waktu", "perjanjian kinerja"),
+            inhibiting_cues=("lembur", "menumpuk"),
+        ),
+        Code(
+            "kualitas_layanan",
+            "Kualitas Layanan",
+            parent="dwiyanto",
+            keywords=("pelayanan", "kepuasan", "IKM", "fasilitas"),
+            phrases=("kualitas layanan", "indeks kepuasan masyarakat"),
+        ),
+        Code(
+            "responsivitas",
+            "Responsivitas",
+            parent="dwiyanto",
+            keywords=("responsif", "koordinasi", "tanggap", "pengaduan", "komunikasi"),
+            phrases=("cepat tanggap", "rapat koordinasi"),
+        ),
+        Code(
+            "responsibilitas",
+            "Responsibilitas",
+            parent="dwiyanto",
+            keywords=("aturan", "prosedur", "kepatuhan"),
+            phrases=("sesuai ketentuan", "tanggung jawab"),
+        ),
+        Code(
+            "akuntabilitas",
+            "Akuntabilitas",
+            parent="dwiyanto",
+            keywords=("akuntabilitas", "LKjIP", "SAKIP", "pelaporan", "evaluasi"),
+            phrases=("laporan kinerja", "monitoring dan evaluasi"),
+        ),
+        Code(
+            "faktor_individu",
+            "Faktor Individu",
+            keywords=("kompetensi", "motivasi", "kemampuan", "komitmen"),
+        ),
+        Code(
+            "faktor_kepemimpinan",
+            "Faktor Kepemimpinan",
+            keywords=("pimpinan", "kepemimpinan", "atasan", "arahan", "otoriter"),
+            phrases=("kepala bagian", "mengambil keputusan"),
+            supporting_cues=("mengayomi",),
+            inhibiting_cues=("otoriter",),
+        ),
+        Code(
+            "faktor_tim",
+            "Faktor Tim",
+            keywords=("kerjasama", "kekompakan", "rekan", "komunikasi"),
+            phrases=("kerja sama", "saling membantu"),
+        ),
+        Code(
+            "faktor_sistem",
+            "Faktor Sistem",
+            keywords=("e-office", "server", "aplikasi", "anggaran", "SOP"),
+            phrases=("sumber daya manusia",),
+        ),
+        Code(
+            "faktor_kontekstual",
+            "Faktor Kontekstual",
+            keywords=("mutasi", "pandemi", "BerAKHLAK"),
+            phrases=("perubahan kebijakan",),
+        ),
+    )
+    cues = ValenceCues(
+        supporting=(
+            "mendukung", "dukungan", "didukung", "lancar", "baik", "optimal", "cepat",
+            "tepat waktu", "efektif", "harmonis", "meningkat", "tercapai", "jelas",
+        ),
+        inhibiting=(
+            "kendala", "terkendala", "hambatan", "menghambat", "kurang", "lambat", "terlambat",
+            "keterlambatan", "terbatas", "masalah", "lemah",
+        ),
+        negators=("tidak", "tak", "bukan", "belum", "tanpa", "gak"),
+        hedges=(
+            "belum optimal", "belum maksimal", "masih kurang", "kurang optimal",
+            "belum sepenuhnya", "masih terbatas", "lumayan",
+        ),
+    )  # fmt: skip
+    return Codebook("uji", "1", codes=codes, cues=cues)
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder(make_codebook())
+
+
+def by_code(suggestions: list[CodeSuggestion]) -> dict[str, CodeSuggestion]:
+    return {s.code_id: s for s in suggestions}
+
+
+# --------------------------------------------------------------------------- valence
+
+VALENCE_CASES = [
+    ("Tidak ada kendala dalam koordinasi.", "responsivitas", "pendukung"),
+    ("Koordinasi masih belum optimal.", "responsivitas", "penghambat"),
+    ("Pimpinan sangat mendukung.", "faktor_kepemimpinan", "pendukung"),
+    ("Server e-office sering down.", "faktor_sistem", "penghambat"),
+    (
+        "Keterlambatan itu bukan karena pimpinannya, tetapi karena aplikasinya.",
+        "faktor_sistem",
+        "penghambat",
+    ),
+    ("Koordinasinya tidak lancar.", "responsivitas", "penghambat"),
+    ("Pegawai di sini kurang koordinasi.", "responsivitas", "penghambat"),
+    ("Bagian ini tidak responsif terhadap pengaduan.", "responsivitas", "penghambat"),
+    ("Kalau kendala koordinasi, tidak ada.", "responsivitas", "pendukung"),
+    ("Koordinasi berjalan lancar, tetapi anggaran masih terbatas.", "responsivitas", "pendukung"),
+    ("Koordinasi berjalan lancar, tetapi anggaran masih terbatas.", "faktor_sistem", "penghambat"),
+    ("Untuk koordinasi, kami sering terkendala data.", "responsivitas", "penghambat"),
+    ("Kami bekerja sama dengan baik dan saling membantu.", "faktor_tim", "pendukung"),
+    ("Kendala aplikasi itu sudah teratasi.", "faktor_sistem", "pendukung"),
+    ("Kami berupaya mengurangi keterlambatan koordinasi.", "responsivitas", "pendukung"),
+    ("Tidak ada kendala dan hambatan dalam koordinasi.", "responsivitas", "pendukung"),
+    (
+        "Kepala bagian tidak hanya cepat tetapi juga tepat dalam mengambil keputusan.",
+        "faktor_kepemimpinan",
+        "pendukung",
+    ),
+    ("Motivasi pegawai di sini tinggi.", "faktor_individu", "netral"),
+    ("Gak ada masalah sama pimpinan.", "faktor_kepemimpinan", "pendukung"),
+    ("Koordinasi belum sepenuhnya lancar.", "responsivitas", "penghambat"),
+    ("Penggunaan aplikasi berjalan tanpa hambatan.", "faktor_sistem", "pendukung"),
+    ("Koordinasinya tidak ada.", "responsivitas", "penghambat"),
+    ("Arahan pimpinan kurang jelas.", "faktor_kepemimpinan", "penghambat"),
+    ("Pimpinan kami selalu mengayomi.", "faktor_kepemimpinan", "pendukung"),
+    ("Tahun lalu teman-teman sering lembur.", "produktivitas", "penghambat"),
+    ("Pelaporan LKjIP tidak pernah terlambat.", "akuntabilitas", "pendukung"),
+    ("Pelaporan LKjIP selalu tepat waktu.", "akuntabilitas", "pendukung"),
+    ("Pelaporan LKjIP belum tepat waktu.", "akuntabilitas", "penghambat"),
+    # "sebelum(nya)" and "setidaknya" have negator roots but negate nothing.
+    ("Evaluasi tahun sebelumnya masih lemah.", "akuntabilitas", "penghambat"),
+    ("Sebelum rapat koordinasi lancar.", "responsivitas", "pendukung"),
+    ("Setidaknya koordinasi lancar.", "responsivitas", "pendukung"),
+    # A negated term that is itself a cue: the flipped cue decides.
+    ("Atasan kami gak otoriter.", "faktor_kepemimpinan", "pendukung"),
+    ("Koordinasi nggak lancar-lancar amat.", "responsivitas", "penghambat"),
+    ("Kalau koordinasi mah lumayan lah.", "responsivitas", "penghambat"),
+]
+
+
+@pytest.mark.parametrize(("text", "code_id", "valence"), VALENCE_CASES)
+def test_valence(coder: Coder, text: str, code_id: str, valence: str) -> None:
+    found = by_code(coder.code_text(text))
+    assert code_id in found, f"{code_id} not suggested for {text!r}: {list(found)}"
+    assert found[code_id].valence == valence, found[code_id].evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keterlambatan itu bukan karena pimpinannya, tetapi karena aplikasinya.",
+        "Hambatan itu bukan dari pimpinan kami.",
+        "Masalahnya bukan pimpinan.",
+    ],
+)
+def test_denied_attribution_is_not_inhibiting(coder: Coder, text: str) -> None:
+    found = by_code(coder.code_text(text))
+    leader = found.get("faktor_kepemimpinan")
+    assert leader is None or leader.valence == "netral"
+    # With other evidence the code is suggested, and the denial is on record.
+    (suggestion,) = [
+        s
+        for s in coder.code_text(text + " Atasan kami baik.")
+        if s.code_id == "faktor_kepemimpinan"
+    ]
+    denied = [e for e in suggestion.evidence if e.note.startswith("disangkal")]
+    assert denied and all(e.kind == "keyword" for e in denied)
+
+
+def test_negation_is_recorded_in_the_note(coder: Coder) -> None:
+    (suggestion,) = coder.code_text("Tidak ada kendala dalam koordinasi.")
+    cue = next(e for e in suggestion.evidence if e.term == "kendala")
+    assert cue.kind == "supporting"
+    assert cue.note == "dinegasikan oleh 'tidak'"
+
+
+def test_negated_keyword_gives_negation_evidence(coder: Coder) -> None:
+    (suggestion,) = coder.code_text("Bagian ini tidak responsif.")
+    kinds = {e.kind for e in suggestion.evidence}
+    assert "negation" in kinds
+    keyword = next(e for e in suggestion.evidence if e.kind == "keyword")
+    assert keyword.note == "dinegasikan oleh 'tidak'"
+
+
+def test_hedge_is_not_flipped_again(coder: Coder) -> None:
+    (suggestion,) = coder.code_text("Koordinasi belum optimal.")
+    kinds = [e.kind for e in suggestion.evidence]
+    assert "hedge" in kinds
+    assert "supporting" not in kinds  # "optimal" inside the hedge is not a cue of its own
+    assert suggestion.valence == "penghambat"
+
+
+def test_cues_in_another_clause_do_not_count(coder: Coder) -> None:
+    found = by_code(coder.code_text("Anggaran terbatas, namun koordinasi lancar."))
+    assert found["faktor_sistem"].valence == "penghambat"
+    assert found["responsivitas"].valence == "pendukung"
+
+
+def test_no_cue_means_netral(coder: Coder) -> None:
+    (suggestion,) = coder.code_text("Kami membahas koordinasi kemarin.")
+    assert suggestion.valence == "netral"
+    assert all(e.kind == "keyword" for e in suggestion.evidence)
+
+
+def test_tie_is_netral(coder: Coder) -> None:
+    (suggestion,) = coder.code_text("Koordinasi lancar dan lambat.")
+    assert suggestion.valence == "netral"
+
+
+def test_code_specific_cues_only_count_for_their_code(coder: Coder) -> None:
+    found = by_code(coder.code_text("Pimpinan mengayomi, koordinasi juga."))
+    assert found["faktor_kepemimpinan"].valence == "pendukung"
+    assert all(e.term != "mengayomi" for e in found["responsivitas"].evidence)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja sama di bagian kami bagus.",
+        "KERJA SAMA di bagian kami bagus.",
+        "Kerja samanya di bagian kami bagus.",
+        "Kami bekerja sama dengan bagian lain.",
+        "Kami bekerjasama dengan bagian lain.",
+        "Kami bekerja-sama dengan bagian lain.",
+        "Kerja [tertawa] sama di bagian kami bagus.",
+    ],
+)
+def test_phrase_matches_across_forms(coder: Coder, text: str) -> None:
+    found = by_code(coder.code_text(text))
+    assert "faktor_tim" in found
+    assert any(e.kind == "phrase" for e in found["faktor_tim"].evidence)
+
+
+def test_phrase_allows_one_filler_word_only(coder: Coder) -> None:
+    assert "produktivitas" in by_code(coder.code_text("Soal pembagian ya tugas."))
+    assert "produktivitas" not in by_code(coder.code_text("Soal pembagian ya sih tugas."))
+    assert "produktivitas" not in by_code(coder.code_text("Soal pembagian semua tugas."))
+    assert "produktivitas" not in by_code(coder.code_text("Soal pembagian, tugas."))
+
+
+def test_keyword_matches_derived_and_informal_forms(coder: Coder) -> None:
+    for text in ("Sudah terkoordinasi.", "Kami berkoordinasi.", "Dikoordinir kabag."):
+        assert "responsivitas" in by_code(coder.code_text(text)), text
+
+
+def test_compound_keyword_matches_its_parts(coder: Coder) -> None:
+    found = by_code(coder.code_text("Itu tanggungjawab kami, pertanggungjawabannya jelas."))
+    evidence = found["responsibilitas"].evidence
+    assert {e.matched for e in evidence if e.kind == "phrase"} == {
+        "tanggungjawab",
+        "pertanggungjawabannya",
+    }
+
+
+def test_term_inside_a_longer_term_is_not_counted(coder: Coder) -> None:
+    # "koordinasi" (responsivitas) lies inside the phrase "rapat koordinasi" (also
+    # responsivitas); "kerja" would lie inside "kerja sama".
+    (suggestion,) = [
+        s for s in coder.code_text("Rapat koordinasi kemarin.") if s.code_id == "responsivitas"
+    ]
+    assert [e.term for e in suggestion.evidence] == ["rapat koordinasi"]
+
+
+def test_bracketed_notes_are_ignored(coder: Coder) -> None:
+    assert coder.code_text("Ya begitu [koordinasi] saja.") == []
+    assert coder.code_text("[tertawa] [00:12:31]") == []
+
+
+def test_non_codable_codes_are_never_suggested(coder: Coder) -> None:
+    assert "dwiyanto" not in by_code(coder.code_text("Kinerja kami meningkat."))
+
+
+def test_empty_text(coder: Coder) -> None:
+    assert coder.code_text("") == []
+    assert coder.code_text("   \n ") == []
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def test_scores_phrase_beats_keyword_and_shared_terms_weigh_less(coder: Coder) -> None:
+    phrase = by_code(coder.code_text("Soal beban kerja."))["produktivitas"].score
+    keyword = by_code(coder.code_text("Soal target."))["produktivitas"].score
+    assert 0.0 < keyword < phrase <= 1.0
+    # "komunikasi" is a keyword of two codes: each gets less from it.
+    shared = by_code(coder.code_text("Soal komunikasi dan target."))
+    assert "responsivitas" not in shared and "faktor_tim" not in shared
+    more = by_code(coder.code_text("Koordinasi responsif dan cepat tanggap."))
+    assert more["responsivitas"].score > keyword
+
+
+def test_more_evidence_raises_the_score(coder: Coder) -> None:
+    one = by_code(coder.code_text("Target kami."))["produktivitas"].score
+    two = by_code(coder.code_text("Target kami, capaian kami."))["produktivitas"].score
+    again = by_code(coder.code_text("Target kami, target lagi."))["produktivitas"].score
+    assert one < again < two <= 1.0
+
+
+def test_threshold_per_code(coder: Coder, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "produktivitas" in by_code(coder.code_text("Soal target."))
+    monkeypatch.setitem(coder_module.THRESHOLDS, "produktivitas", 0.9)
+    assert "produktivitas" not in by_code(coder.code_text("Soal target."))
+
+
+def test_term_weight_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(coder_module.TERM_WEIGHTS, "target", 0.1)
+    assert "produktivitas" not in by_code(Coder(make_codebook()).code_text("Soal target."))
+
+
+# --------------------------------------------------------------------------- offsets
+
+
+DOCUMENT = (
+    "Peneliti: Bagaimana koordinasi dengan OPD?\n\n"
+    "Informan 2: Koordinasi antarbidang masih sering terlambat karena data dari OPD "
+    "belum masuk tepat waktu. [tertawa] Kalau pimpinan sih sangat mendukung.\n\n"
+    "Peneliti: Lalu e-office?\n\n"
+    "Informan 2: E-office itu sering down, servernya lemot banget.\n"
+)
+
+
+def _segments(text: str) -> list[Segment]:
+    segments = []
+    start = 0
+    for index, block in enumerate(text.split("\n\n")):
+        label, _, body = block.partition(": ")
+        begin = text.index(body, start)
+        end = begin + len(body.rstrip())
+        role = "interviewer" if label == "Peneliti" else "informant"
+        segments.append(
+            Segment(index, begin, end, "turn", label, role, codable=role == "informant", turn=index)
+        )
+        start = end
+    return segments
+
+
+def test_code_segments_uses_document_offsets(coder: Coder) -> None:
+    segments = _segments(DOCUMENT)
+    results = coder.code_segments(DOCUMENT, segments)
+    assert len(results) == len(segments)
+    seen = 0
+    for segment, suggestions in zip(segments, results, strict=True):
+        for suggestion in suggestions:
+            for evidence in suggestion.evidence:
+                assert DOCUMENT[evidence.start : evidence.end] == evidence.matched
+                assert segment.start <= evidence.start < evidence.end <= segment.end
+                seen += 1
+    assert seen > 5
+
+
+def test_uncodable_segments_get_nothing(coder: Coder) -> None:
+    segments = _segments(DOCUMENT)
+    results = coder.code_segments(DOCUMENT, segments)
+    for segment, suggestions in zip(segments, results, strict=True):
+        if not segment.codable:
+            assert suggestions == []
+    # The interviewer's question mentions "koordinasi" but is not coded.
+    assert results[0] == []
+    assert by_code(results[1])["responsivitas"].valence == "penghambat"
+    assert by_code(results[1])["faktor_kepemimpinan"].valence == "pendukung"
+    assert by_code(results[3])["faktor_sistem"].valence == "penghambat"
+
+
+def test_code_text_offsets_are_relative(coder: Coder) -> None:
+    text = "  Koordinasinya tidak lancar."
+    (suggestion,) = coder.code_text(text)
+    for evidence in suggestion.evidence:
+        assert text[evidence.start : evidence.end] == evidence.matched
+
+
+def test_code_analysed_offset_and_only_codes(coder: Coder) -> None:
+    text = "Pimpinan mendukung, tetapi server sering down."
+    analysed = analyse(text)
+    everything = by_code(coder.code_analysed(analysed))
+    assert set(everything) == {"faktor_kepemimpinan", "faktor_sistem"}
+    only = coder.code_analysed(analysed, offset=100, only_codes={"faktor_sistem", "unknown"})
+    assert [s.code_id for s in only] == ["faktor_sistem"]
+    shifted = only[0].evidence
+    original = everything["faktor_sistem"].evidence
+    assert [(e.start - 100, e.end - 100) for e in shifted] == [(e.start, e.end) for e in original]
+    assert coder.code_analysed(analysed, only_codes=()) == []
+
+
+def test_recoding_after_a_codebook_edit_reuses_the_analysis() -> None:
+    codebook = make_codebook()
+    analysed = analyse("Rekan-rekan di sini saling percaya.")
+    assert "faktor_tim" in by_code(Coder(codebook).code_analysed(analysed))
+    edited = Codebook(
+        codebook.name,
+        "2",
+        codes=tuple(
+            Code(c.id, c.name, keywords=c.keywords + ("percaya",), codable=c.codable)
+            if c.id == "faktor_individu"
+            else c
+            for c in codebook.codes
+        ),
+        cues=codebook.cues,
+    )
+    assert "faktor_individu" in by_code(Coder(edited).code_analysed(analysed))
+
+
+def test_analysis_from_another_backend_is_refused(coder: Coder) -> None:
+    analysed = analyse("Koordinasi.", root_fn=str.lower, backend="other")
+    with pytest.raises(ValueError, match="backend"):
+        coder.code_analysed(analysed)
+
+
+def test_pipeline_version_names_the_analysis() -> None:
+    assert ANALYSIS_VERSION in PIPELINE_VERSION
+
+
+def test_suggestions_are_deterministic(coder: Coder) -> None:
+    text = DOCUMENT
+    assert coder.code_text(text) == coder.code_text(text)
+    assert Coder(make_codebook()).code_text(text) == coder.code_text(text)
+
+
+# --------------------------------------------------------------------------- sample study
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not TRANSCRIPTS.is_dir(), reason="sample study not present")
+def test_sample_study_finds_every_code() -> None:
+    codebook_module = pytest.importorskip("qualcode.codebook")
+    segmentation = pytest.importorskip("qualcode.segmentation")
+    corpus = pytest.importorskip("qualcode.corpus")
+    codebook = codebook_module.load_codebook()
+    coder = Coder(codebook)
+    found: dict[str, set[str]] = {}
+    for _, doc in corpus.iter_documents(TRANSCRIPTS):
+        if isinstance(doc, Exception):
+            continue
+        segments = segmentation.segment_document(doc.text, doc.source_type)
+        for segment, suggestions in zip(
+            segments, coder.code_segments(doc.text, segments), strict=True
+        ):
+            for suggestion in suggestions:
+                assert segment.codable
+                for evidence in suggestion.evidence:
+                    assert doc.text[evidence.start : evidence.end] == evidence.matched
+                found.setdefault(suggestion.code_id, set()).add(suggestion.valence)
+    codable = {c.id for c in codebook.codes if c.codable}
+    assert codable <= set(found)
+    for code_id in ("faktor_sistem", "produktivitas", "responsivitas"):
+        assert {"pendukung", "penghambat"} <= found[code_id]
