@@ -10,15 +10,21 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from qualcode import codebook as codebook_io
-from qualcode.corpus import ReadLimits, iter_documents, read_bytes, safe_file_name
+from qualcode.corpus import (
+    ReadLimits,
+    iter_documents,
+    normalise_text,
+    read_bytes,
+    safe_file_name,
+)
 from qualcode.errors import ConflictError, ProjectError, QualcodeError, ReadError
 from qualcode.limits import read_limits
 from qualcode.model import (
@@ -246,7 +252,14 @@ class Project:
         return self._store_document(source, safe_name)
 
     def add_source(self, source: SourceDocument) -> FileResult:
-        """Store an already-read document (used by importers of other formats)."""
+        """Store an already-read document (used by importers of other formats).
+
+        The text goes through the same normalisation as a file read from disk (no
+        BOM, ``\n`` line endings, no control characters, NFC), so every stored text
+        obeys one rule; callers' offsets refer to the normalised text."""
+        text = normalise_text(source.text)
+        if text != source.text:
+            source = replace(source, text=text)
         return self._store_document(source, source.path or source.name)
 
     def _store_document(self, source: SourceDocument, path: str) -> FileResult:
@@ -310,22 +323,31 @@ class Project:
 
     # ----------------------------------------------------------------- auto-coding
 
-    def code(self, *, progress: Progress | None = None, force: bool = False) -> CodingReport:
+    def code(
+        self,
+        *,
+        progress: Progress | None = None,
+        force: bool = False,
+        workers: int | None = None,
+    ) -> CodingReport:
         """Auto-code every document whose coding is out of date with the codebook.
 
         Only codes whose definition changed are re-matched, language analysis is
         reused from the cache, and codings a human reviewed are never touched.
+
+        Each document is read, analysed and matched outside any transaction, then
+        written in one transaction of its own. Large runs spread the documents over
+        ``workers`` processes (default: ``coding_workers``); the result is the same.
         """
         from qualcode.coder import PIPELINE_VERSION, Coder
-        from qualcode.nlp.analyze import AnalysedText, analyse_many
 
         codebook = self.codebook
-        coder = Coder(codebook)
         report = CodingReport()
         with self.db.read() as conn:
             digest = rec.get_info(conn, "codebook_hash")
             hashes = rec.code_hashes(conn)
             states = rec.coding_states(conn)
+            sizes = {int(r["document_id"]): int(r["n_chars"]) for r in rec.document_rows(conn)}
         codable_ids = [c.id for c in codebook.codes if c.codable]
         wanted = {cid: hashes.get(cid, "") for cid in codable_ids}
         wanted[""] = PIPELINE_VERSION
@@ -333,7 +355,9 @@ class Project:
             rec.remove_codings_for_unknown_codes(conn, codable_ids)
         scope_all: set[str] = set()
         doc_ids = sorted(states)
-        for done, document_id in enumerate(doc_ids, start=1):
+        tasks: list[tuple[int, tuple[str, ...]]] = []
+        done = 0
+        for document_id in doc_ids:
             state = states[document_id]
             if force or state.get("") != PIPELINE_VERSION:
                 scope = set(codable_ids)
@@ -341,46 +365,32 @@ class Project:
                 scope = {cid for cid in codable_ids if state.get(cid) != wanted[cid]}
             if not scope:
                 report.skipped += 1
+                done += 1
                 if progress:
                     progress(done, len(doc_ids), "")
                 continue
             scope_all |= scope
-            with self.db.write() as conn:
-                document = rec.get_document(conn, document_id)
-                segs = [s for s in rec.list_segments(conn, document_id) if s.codable]
-                ids = [s.id for s in segs]
-                cached = rec.get_analyses(conn, ids, PIPELINE_VERSION)
-                missing = [s for s in segs if s.id not in cached]
-                fresh = list(analyse_many([document.text[s.start : s.end] for s in missing]))
-                new_blobs = {s.id: a.to_bytes() for s, a in zip(missing, fresh, strict=True)}
-                rec.put_analyses(conn, new_blobs, PIPELINE_VERSION)
-                analysed = {s.id: a for s, a in zip(missing, fresh, strict=True)}
-                suggestions = {}
-                for seg in segs:
-                    analysis = analysed.get(seg.id) or AnalysedText.from_bytes(cached[seg.id])
-                    suggestions[seg.id] = coder.code_analysed(
-                        analysis, offset=seg.start, only_codes=scope
-                    )
-                counts = rec.replace_machine_codings(
-                    conn,
-                    document_id=document_id,
-                    segment_ids=ids,
-                    suggestions=suggestions,
-                    spans={s.id: (s.start, s.end) for s in segs},
-                    codebook_hash=digest,
-                    code_hashes=hashes,
-                    pipeline_version=PIPELINE_VERSION,
-                    only_codes=scope,
-                )
-                rec.set_coding_state(conn, document_id, wanted)
-            report.documents += 1
-            report.segments += len(segs)
-            report.analysed += len(missing)
-            for key in ("added", "updated", "removed", "kept"):
-                setattr(report, key, getattr(report, key) + counts[key])
-            if progress:
-                progress(done, len(doc_ids), document.name)
+            tasks.append((document_id, tuple(sorted(scope))))
         report.codes_in_scope = sorted(scope_all)
+        if not tasks:
+            return report
+        job = _CodingJob(digest, hashes, wanted, PIPELINE_VERSION)
+        n_workers = coding_workers(sum(sizes.get(d, 0) for d, _ in tasks), workers)
+        if n_workers > 1 and len(tasks) > 1:
+            results = _code_in_processes(self, codebook, job, tasks, n_workers)
+        else:
+            coder = Coder(codebook)
+            results = (_code_document(self.db, coder, job, task) for task in tasks)
+        for result in results:
+            done += 1
+            if result is not None:
+                report.documents += 1
+                report.segments += result["segments"]
+                report.analysed += result["analysed"]
+                for key in ("added", "updated", "removed", "kept"):
+                    setattr(report, key, getattr(report, key) + result[key])
+            if progress:
+                progress(done, len(doc_ids), result["name"] if result else "")
         return report
 
     # ----------------------------------------------------------------- decisions
@@ -695,6 +705,169 @@ CODING_COLUMNS = [
     "version",
     "updated_at",
 ]
+
+
+# --------------------------------------------------------------------------- coding runs
+
+# Below this much text to (re)code, starting worker processes costs more than it saves.
+PARALLEL_MIN_CHARS = 400_000
+MAX_WORKERS = 8
+
+
+def coding_workers(total_chars: int, requested: int | None = None) -> int:
+    """How many processes ``Project.code()`` uses for ``total_chars`` of text.
+
+    ``requested`` (or the environment variable ``QUALCODE_WORKERS``) decides when
+    given; otherwise every usable CPU (at most ``MAX_WORKERS``) for a run of at
+    least ``PARALLEL_MIN_CHARS`` characters, and one process below that.
+    """
+    if requested is None:
+        value = os.environ.get("QUALCODE_WORKERS", "").strip()
+        requested = int(value) if value.isdigit() else None
+    if requested is not None:
+        return max(1, requested)
+    if total_chars < PARALLEL_MIN_CHARS:
+        return 1
+    affinity = getattr(os, "sched_getaffinity", None)
+    cpus = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+@dataclass(frozen=True)
+class _CodingJob:
+    """What every document of one ``code()`` run shares."""
+
+    codebook_hash: str
+    code_hashes: dict[str, str]
+    wanted_state: dict[str, str]
+    pipeline_version: str
+
+
+def _code_document(
+    db: Database, coder: Any, job: _CodingJob, task: tuple[int, tuple[str, ...]]
+) -> dict[str, Any] | None:
+    """Analyse and match one document, then store the result in one transaction.
+
+    Returns the counts, or None when the document was deleted meanwhile.
+    """
+    from qualcode.nlp.analyze import AnalysedText, analyse_many
+
+    document_id, scope = task
+    try:
+        with db.read() as conn:
+            document = rec.get_document(conn, document_id)
+            segs = [s for s in rec.list_segments(conn, document_id) if s.codable]
+            ids = [s.id for s in segs]
+            blobs = rec.get_analyses(conn, ids, job.pipeline_version)
+    except ProjectError:
+        return None
+    cached = _readable_analyses(blobs, AnalysedText)
+    missing = [s for s in segs if s.id not in cached]
+    fresh = list(analyse_many([document.text[s.start : s.end] for s in missing]))
+    new_blobs = {s.id: a.to_bytes() for s, a in zip(missing, fresh, strict=True)}
+    analysed = {s.id: a for s, a in zip(missing, fresh, strict=True)}
+    wanted = set(scope)
+    suggestions = {}
+    for seg in segs:
+        analysis = analysed.get(seg.id) or cached[seg.id]
+        suggestions[seg.id] = coder.code_analysed(analysis, offset=seg.start, only_codes=wanted)
+    with db.write() as conn:
+        try:
+            rec.get_document(conn, document_id)
+        except ProjectError:
+            return None  # deleted while it was being analysed
+        rec.put_analyses(conn, new_blobs, job.pipeline_version)
+        counts = rec.replace_machine_codings(
+            conn,
+            document_id=document_id,
+            segment_ids=ids,
+            suggestions=suggestions,
+            spans={s.id: (s.start, s.end) for s in segs},
+            codebook_hash=job.codebook_hash,
+            code_hashes=job.code_hashes,
+            pipeline_version=job.pipeline_version,
+            only_codes=wanted,
+        )
+        rec.set_coding_state(conn, document_id, job.wanted_state)
+    return {"name": document.name, "segments": len(segs), "analysed": len(missing), **counts}
+
+
+# One coder and one database handle per worker process.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_coding_worker(location: str, codebook: Codebook, job: _CodingJob) -> None:
+    from qualcode.coder import Coder
+
+    if _WORKER.get("codebook") is not codebook:  # not inherited from the parent (fork)
+        _WORKER["coder"] = Coder(codebook)
+    _WORKER["db"] = Database.open(location)
+    _WORKER["job"] = job
+
+
+def _code_document_in_worker(task: tuple[int, tuple[str, ...]]) -> dict[str, Any] | None:
+    return _code_document(_WORKER["db"], _WORKER["coder"], _WORKER["job"], task)
+
+
+def _code_in_processes(
+    project: Project,
+    codebook: Codebook,
+    job: _CodingJob,
+    tasks: Sequence[tuple[int, tuple[str, ...]]],
+    n_workers: int,
+) -> Iterator[dict[str, Any] | None]:
+    """Code ``tasks`` in ``n_workers`` processes, yielding results as they finish.
+
+    A single-threaded process (the CLI) forks, so the workers inherit the compiled
+    coder and the loaded language tools; one with other threads (the app's server)
+    uses a fork server, which is safe there. No database connection crosses a fork.
+    """
+    import multiprocessing
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    from qualcode.coder import Coder
+
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        method = "fork"
+        _WORKER.update(codebook=codebook, coder=Coder(codebook))
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    context = multiprocessing.get_context(method)
+    project.db.engine.dispose()
+    executor = ProcessPoolExecutor(
+        max_workers=min(n_workers, len(tasks)),
+        mp_context=context,
+        initializer=_init_coding_worker,
+        initargs=(project.location, codebook, job),
+    )
+    pending: set[Future[dict[str, Any] | None]] = set()
+    queue = list(reversed(tasks))
+    try:
+        # Keep a few documents queued per worker, not all of them, so memory stays flat.
+        while queue or pending:
+            while queue and len(pending) < 4 * n_workers:
+                pending.add(executor.submit(_code_document_in_worker, queue.pop()))
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        _WORKER.clear()
+
+
+def _readable_analyses(blobs: Mapping[int, bytes], kind: Any) -> dict[int, Any]:
+    """The cached analyses that can still be read. One that cannot (damaged, or written
+    in another format under the same pipeline version) is analysed again rather than
+    stopping the coding run."""
+    out: dict[int, Any] = {}
+    for segment_id, blob in blobs.items():
+        try:
+            out[segment_id] = kind.from_bytes(blob)
+        except ValueError:
+            continue
+    return out
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
