@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 from test_export_support import codebook_file
 
+from qualcode.corpus import normalise_text
 from qualcode.export import export_bytes
 from qualcode.model import SourceDocument
 
@@ -47,7 +48,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Any:
     stored = project.document(document_id).text
     codes = ("responsivitas", "sistem", "tim")
     for passage, code in zip(PASSAGES, codes, strict=True):
-        kept = passage if passage in stored else passage.replace("\x00", "")
+        kept = normalise_text(passage)  # stored text is normalised like a read file
         start = stored.index(kept)
         project.add_coding(document_id, start, start + len(kept), code, valence="penghambat")
     project.add_coding(document_id, *_span(stored, PASSAGES[0]), "sistem", valence="penghambat")
@@ -56,7 +57,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _span(text: str, passage: str) -> tuple[int, int]:
-    kept = passage if passage in text else passage.replace("\x00", "")
+    kept = normalise_text(passage)
     start = text.index(kept)
     return start, start + len(kept)
 
