@@ -247,6 +247,7 @@ def _app_file() -> Path:
 
 def _register_feature_commands() -> None:
     """Commands that live beside their feature: exports, maintenance, generator."""
+    from qualcode.cli_accuracy import evaluate, suggest
     from qualcode.cli_export import agreement_command, export_command
     from qualcode.cli_generate import generate
     from qualcode.cli_maintenance import (
@@ -264,6 +265,8 @@ def _register_feature_commands() -> None:
         undo_command,
         log_command,
         generate,
+        evaluate,
+        suggest,
     ):
         main.add_command(command)
 

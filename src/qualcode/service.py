@@ -7,6 +7,7 @@ crash leaves the project as it was after the last finished file or document.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -29,6 +30,7 @@ from qualcode.errors import ConflictError, ProjectError, QualcodeError, ReadErro
 from qualcode.limits import read_limits
 from qualcode.model import (
     Codebook,
+    CodeSuggestion,
     Conclusion,
     Memo,
     ProjectData,
@@ -393,6 +395,42 @@ class Project:
                 progress(done, len(doc_ids), result["name"] if result else "")
         return report
 
+    def save_suggestions(
+        self,
+        spans: Mapping[int, tuple[int, int, int]],
+        suggestions: Mapping[int, Sequence[CodeSuggestion]],
+        *,
+        origin: str = "suggester",
+        pipeline_version: str = "",
+    ) -> dict[str, int]:
+        """Store machine suggestions of ``origin`` for the segments in ``spans``.
+
+        ``spans`` maps segment id -> (document id, start, end). Pending suggestions
+        of this origin are updated or removed; reviewed ones stay as they are.
+        """
+        by_document: dict[int, list[int]] = {}
+        for segment_id, (document_id, _start, _end) in spans.items():
+            by_document.setdefault(document_id, []).append(segment_id)
+        totals = {"added": 0, "updated": 0, "removed": 0, "kept": 0}
+        with self.db.write() as conn:
+            digest = rec.get_info(conn, "codebook_hash")
+            hashes = rec.code_hashes(conn)
+            for document_id, segment_ids in sorted(by_document.items()):
+                counts = rec.replace_machine_codings(
+                    conn,
+                    document_id=document_id,
+                    segment_ids=segment_ids,
+                    suggestions=suggestions,
+                    spans={sid: spans[sid][1:] for sid in segment_ids},
+                    codebook_hash=digest,
+                    code_hashes=hashes,
+                    pipeline_version=pipeline_version,
+                    origin=origin,
+                )
+                for key in totals:
+                    totals[key] += counts[key]
+        return totals
+
     # ----------------------------------------------------------------- decisions
 
     def accept(
@@ -744,10 +782,17 @@ class _CodingJob:
 
 
 def _code_document(
-    db: Database, coder: Any, job: _CodingJob, task: tuple[int, tuple[str, ...]]
+    db: Database,
+    coder: Any,
+    job: _CodingJob,
+    task: tuple[int, tuple[str, ...]],
+    write_lock: Any = None,
 ) -> dict[str, Any] | None:
     """Analyse and match one document, then store the result in one transaction.
 
+    ``write_lock`` (shared by the workers of one run) makes them take turns to
+    write: SQLite lets one writer in at a time, and a writer that finds the
+    database busy sleeps for up to 100 ms before it tries again.
     Returns the counts, or None when the document was deleted meanwhile.
     """
     from qualcode.nlp.analyze import AnalysedText, analyse_many
@@ -771,7 +816,7 @@ def _code_document(
     for seg in segs:
         analysis = analysed.get(seg.id) or cached[seg.id]
         suggestions[seg.id] = coder.code_analysed(analysis, offset=seg.start, only_codes=wanted)
-    with db.write() as conn:
+    with write_lock if write_lock is not None else contextlib.nullcontext(), db.write() as conn:
         try:
             rec.get_document(conn, document_id)
         except ProjectError:
@@ -796,17 +841,18 @@ def _code_document(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_coding_worker(location: str, codebook: Codebook, job: _CodingJob) -> None:
+def _init_coding_worker(location: str, codebook: Codebook, job: _CodingJob, lock: Any) -> None:
     from qualcode.coder import Coder
 
     if _WORKER.get("codebook") is not codebook:  # not inherited from the parent (fork)
         _WORKER["coder"] = Coder(codebook)
     _WORKER["db"] = Database.open(location)
     _WORKER["job"] = job
+    _WORKER["lock"] = lock
 
 
 def _code_document_in_worker(task: tuple[int, tuple[str, ...]]) -> dict[str, Any] | None:
-    return _code_document(_WORKER["db"], _WORKER["coder"], _WORKER["job"], task)
+    return _code_document(_WORKER["db"], _WORKER["coder"], _WORKER["job"], task, _WORKER["lock"])
 
 
 def _code_in_processes(
@@ -840,7 +886,7 @@ def _code_in_processes(
         max_workers=min(n_workers, len(tasks)),
         mp_context=context,
         initializer=_init_coding_worker,
-        initargs=(project.location, codebook, job),
+        initargs=(project.location, codebook, job, context.Lock()),
     )
     pending: set[Future[dict[str, Any] | None]] = set()
     queue = list(reversed(tasks))

@@ -550,6 +550,7 @@ def replace_machine_codings(
     code_hashes: Mapping[str, str],
     pipeline_version: str,
     only_codes: Iterable[str] | None = None,
+    origin: str = "auto",
 ) -> dict[str, int]:
     """Bring a document's machine suggestions up to date, leaving human decisions alone.
 
@@ -559,7 +560,7 @@ def replace_machine_codings(
     scope = None if only_codes is None else set(only_codes)
     existing: dict[tuple[int, str], Any] = {}
     query = select(codings).where(
-        and_(codings.c.document_id == document_id, codings.c.origin == "auto")
+        and_(codings.c.document_id == document_id, codings.c.origin == origin)
     )
     for row in conn.execute(query):
         if scope is None or row.code_id in scope:
@@ -593,7 +594,7 @@ def replace_machine_codings(
                         "start": start,
                         "end": end,
                         "status": "suggested",
-                        "origin": "auto",
+                        "origin": origin,
                         "coder": MACHINE,
                         "created_at": stamp,
                         "updated_at": stamp,
@@ -601,9 +602,11 @@ def replace_machine_codings(
                     }
                 )
             elif current.status == "suggested":
+                # The status test is repeated in the statement: on PostgreSQL a decision
+                # committed since the read above must win over the machine's update.
                 conn.execute(
                     update(codings)
-                    .where(codings.c.id == current.id)
+                    .where(and_(codings.c.id == current.id, codings.c.status == "suggested"))
                     .values(**values, updated_at=stamp, version=codings.c.version + 1)
                 )
                 counts["updated"] += 1
@@ -619,7 +622,9 @@ def replace_machine_codings(
         if key not in fresh and key[0] in in_scope and row.status == "suggested"
     ]
     for chunk in _chunks(stale, 900):
-        conn.execute(delete(codings).where(codings.c.id.in_(chunk)))
+        conn.execute(
+            delete(codings).where(and_(codings.c.id.in_(chunk), codings.c.status == "suggested"))
+        )
     counts["removed"] = len(stale)
     counts["kept"] += sum(
         1 for key, row in existing.items() if key not in fresh and row.status != "suggested"
@@ -659,6 +664,7 @@ def decide(
         changes["status"] = status
     if code_id is not None and code_id != row.code_id:
         _require_code(conn, code_id)
+        _require_no_twin(conn, row, code_id)
         changes["code_id"] = code_id
         # A corrected code is the researcher's own judgement.
         changes.setdefault("status", "accepted" if row.status == "suggested" else row.status)
@@ -684,6 +690,28 @@ def decide(
         after=after,
     )
     return after
+
+
+def _require_no_twin(conn: Connection, row: Any, code_id: str) -> None:
+    """A machine coding cannot take a code the machine already gave the same segment
+    (one suggestion per segment, code and origin): say which coding to decide on."""
+    if row.origin not in ("auto", "suggester") or row.segment_id is None:
+        return
+    twin = conn.execute(
+        select(codings.c.id, codings.c.status).where(
+            and_(
+                codings.c.segment_id == row.segment_id,
+                codings.c.code_id == code_id,
+                codings.c.origin == row.origin,
+            )
+        )
+    ).first()
+    if twin is not None:
+        raise ProjectError(
+            f"cannot change coding {row.id} to code '{code_id}': the same segment already "
+            f"has coding {twin.id} with that code ({twin.status}); accept coding {twin.id} "
+            f"and reject coding {row.id} instead"
+        )
 
 
 def _require_code(conn: Connection, code_id: str) -> None:
