@@ -165,7 +165,7 @@ def triangulate_codes(
         entry = known.get(code)
         source_types = source_type_order(types[code]) if code in types.index else []
         informants = natural_sorted(named[code]) if code in named.index else []
-        counts = {v: int(units_by_valence.get((code, v), 0)) for v in VALENCES}
+        counts: dict[str, int] = {v: int(units_by_valence.get((code, v), 0)) for v in VALENCES}
         n_segments = int(n_units.get(code, 0))
         if n_segments == 0:
             status = "absent"
