@@ -471,3 +471,49 @@ def test_sample_study_finds_every_code() -> None:
     assert codable <= set(found)
     for code_id in ("faktor_sistem", "produktivitas", "responsivitas"):
         assert {"pendukung", "penghambat"} <= found[code_id]
+
+
+# --------------------------------------------------------------------------- selection
+
+
+@pytest.fixture(scope="module")
+def default_coder() -> Coder:
+    from qualcode import codebook as codebook_io
+
+    return Coder(codebook_io.load_codebook())
+
+
+def test_tim_as_a_name_is_not_team_talk(default_coder: Coder) -> None:
+    text = "Saya juga sering dimintain tolong sama Tim Penggerak PKK."
+    assert "faktor_tim" not in by_code(default_coder.code_text(text))
+    found = by_code(default_coder.code_text("Tim kami kompak dan saling membantu."))
+    assert found["faktor_tim"].valence == "pendukung"
+
+
+def test_clause_after_tapi_carries_the_point(default_coder: Coder) -> None:
+    found = by_code(default_coder.code_text("Timnya kompak, tapi komunikasinya kurang."))
+    assert found["faktor_tim"].valence == "penghambat"
+
+
+def test_lumayan_before_a_positive_word_is_weakly_supporting(default_coder: Coder) -> None:
+    good = by_code(default_coder.code_text("Aplikasinya lumayan bagus."))
+    assert good["faktor_sistem"].valence == "pendukung"
+    hedged = by_code(default_coder.code_text("Aplikasinya lumayan."))
+    assert hedged["faktor_sistem"].valence == "penghambat"
+
+
+def test_codes_far_below_the_best_are_dropped(
+    default_coder: Coder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Koordinasi dengan OPD lancar, tapi server sering down dan anggaran terbatas."
+    monkeypatch.setattr(coder_module, "SCORE_MARGIN", 1.0)
+    everything = default_coder.code_text(text)
+    assert len(everything) >= 2
+    monkeypatch.setattr(coder_module, "SCORE_MARGIN", 0.0)
+    monkeypatch.setattr(coder_module, "STRONG_SCORE", 1.01)
+    kept = default_coder.code_text(text)
+    best = max(s.score for s in everything)
+    assert kept and all(s.score == best for s in kept)
+    monkeypatch.setattr(coder_module, "SCORE_MARGIN", 1.0)
+    monkeypatch.setattr(coder_module, "MAX_CODES", 1)
+    assert len(default_coder.code_text(text)) == 1

@@ -474,6 +474,14 @@ NON_CUE_BIGRAMS: frozenset[tuple[str, str]] = frozenset(
 CORRELATIVES: dict[str, str] = {"baik": "maupun"}
 
 # Negators the coder adds to the codebook's own ("kurang jelas", "kurang koordinasi").
+# Roots that, written with a capital inside a sentence, are part of a proper name
+# ("Tim Penggerak PKK", "Tim" for Timotius) rather than the common noun.
+NAME_SENSITIVE_ROOTS: frozenset[str] = frozenset({"tim"})
+
+# Contrast conjunctions, as roots: the clause after one carries the speaker's point
+# ("kompak, tapi informasinya nggak satu pintu").
+CONTRAST_WORDS: frozenset[str] = frozenset({"tetapi", "namun", "padahal", "sayang"})
+
 EXTRA_NEGATORS: tuple[str, ...] = ("kurang", "tidak", "belum", "bukan", "tanpa", "jarang")
 
 # Informal and English cues that researchers rarely put in a codebook; the coder adds
