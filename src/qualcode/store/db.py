@@ -67,6 +67,14 @@ def _on_sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _is_busy(exc: OperationalError) -> bool:
+    """True when SQLite gave up waiting for another connection's lock."""
+    text = str(exc.orig).lower()
+    return isinstance(exc.orig, sqlite3.OperationalError) and (
+        "database is locked" in text or "database is busy" in text
+    )
+
+
 class Database:
     """A connection pool to one project database, migrated to the current schema."""
 
@@ -135,19 +143,41 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One transaction: committed when the block ends, rolled back on any error."""
-        with self.engine.connect() as connection:
-            connection.info["qualcode_write"] = True
-            try:
-                with connection.begin():
-                    yield connection
-            finally:
-                connection.info.pop("qualcode_write", None)
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        A writer that waited longer than the busy timeout for another one gets a
+        ``ProjectError`` saying so, not the driver's "database is locked".
+        """
+        try:
+            with self.engine.connect() as connection:
+                connection.info["qualcode_write"] = True
+                try:
+                    with connection.begin():
+                        yield connection
+                finally:
+                    connection.info.pop("qualcode_write", None)
+        except OperationalError as exc:
+            if self.is_sqlite and _is_busy(exc):
+                raise self._busy_error() from exc
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
-            yield connection
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except OperationalError as exc:
+            if self.is_sqlite and _is_busy(exc):
+                raise self._busy_error() from exc
+            raise
+
+    def _busy_error(self) -> ProjectError:
+        return ProjectError(
+            "the project is busy: another program (the app or another qualcode command) "
+            f"kept it locked for more than {BUSY_TIMEOUT_MS / 1000:g} s; nothing was changed, "
+            "try again when it has finished (QUALCODE_BUSY_TIMEOUT_MS sets how long to wait)",
+            path=self.engine.url.database,
+        )
 
     def close(self) -> None:
         self.engine.dispose()
