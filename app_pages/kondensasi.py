@@ -17,6 +17,7 @@ from qualcode.ui.safe_html import (
     document_html,
     evidence_html,
     legend,
+    md_escape,
     render_html,
     tag,
 )
@@ -521,7 +522,7 @@ def memos() -> None:
         with st.container(border=True):
             title = st.text_input(t("memo.title"), memo.title, key=f"qc_memo_t_{memo.id}")
             body = st.text_area(t("memo.text"), memo.text, key=f"qc_memo_b_{memo.id}")
-            st.caption(t("memo.by", author=memo.author, when=memo.updated_at[:16]))
+            st.caption(t("memo.by", author=md_escape(memo.author), when=memo.updated_at[:16]))
             left, right, _ = st.columns([1, 1, 4])
             if left.button(t("common.save"), key=f"qc_memo_s_{memo.id}"):
                 with widgets.reporting(project):

@@ -12,7 +12,7 @@ from qualcode import analysis
 from qualcode.model import SOURCE_TYPES
 from qualcode.ui import display, review, state, widgets
 from qualcode.ui.i18n import t
-from qualcode.ui.safe_html import quote, render_html
+from qualcode.ui.safe_html import md_escape, quote, render_html
 
 widgets.header("display.title", "display.caption")
 data = widgets.require_data()
@@ -189,7 +189,7 @@ def show_matrices() -> None:
         return
     row_pos, informant = cells[0]
     code_id = row_codes[int(row_pos)]
-    st.subheader(f"{code_label(code_id)} · {informant}")
+    st.subheader(f"{md_escape(code_label(code_id))} · {md_escape(informant)}")
     cell = data.cached(
         "filtered",
         review.filtered,
@@ -309,13 +309,20 @@ def show_network() -> None:
     kind, value = pick.split(":", 1)
     if kind == "node":
         rows = codings.loc[codings["code_id"] == value].drop_duplicates("segment_id")
-        st.subheader(t("display.node_segments", code=code_label(value), n=len(rows)))
+        st.subheader(t("display.node_segments", code=md_escape(code_label(value)), n=len(rows)))
     else:
         a, b = value.split("|")
         edge = next(e for e in net["edge_list"] if e["a"] == a and e["b"] == b)
         segments = data.segments()
         rows = segments.loc[segments["segment_id"].isin(edge["segments"])]
-        st.subheader(t("display.edge_segments", a=code_label(a), b=code_label(b), n=len(rows)))
+        st.subheader(
+            t(
+                "display.edge_segments",
+                a=md_escape(code_label(a)),
+                b=md_escape(code_label(b)),
+                n=len(rows),
+            )
+        )
     quotes(rows)
 
 

@@ -15,6 +15,7 @@ from qualcode.model import SOURCE_TYPES
 from qualcode.service import Project
 from qualcode.ui import importing, state, widgets
 from qualcode.ui.i18n import t
+from qualcode.ui.safe_html import md_escape
 
 widgets.header("project.title", "project.caption")
 
@@ -61,8 +62,8 @@ cols[3].metric(t("project.informants"), data.cached("sidebar_counts", widgets.co
 st.caption(
     t(
         "project.codebook_line",
-        name=codebook.name,
-        version=codebook.version,
+        name=md_escape(codebook.name),
+        version=md_escape(codebook.version),
         n=sum(c.codable for c in codebook.codes),
     )
 )
@@ -244,7 +245,7 @@ with tab_code:
                 t(
                     "project.codes_in_scope",
                     codes=", ".join(
-                        widgets.code_name(codebook, c) for c in report["codes_in_scope"]
+                        md_escape(widgets.code_name(codebook, c)) for c in report["codes_in_scope"]
                     ),
                 )
             )

@@ -162,13 +162,6 @@ def test_memos_are_listed_with_their_text_escaped(
     assert any(area.value == HOSTILE_MEMO for area in at.text_area)  # shown as plain text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app_pages/kondensasi.py:525 (st.caption of the memo author) and "
-    "app_pages/penyajian.py:192,311,317 (st.subheader of code names and informants) pass "
-    "project text to Markdown unescaped: a name written as ![x](http://...) makes the "
-    "browser fetch that address when the page is shown",
-)
 def test_markdown_in_a_name_is_never_rendered_as_markdown(
     hostile_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,6 +36,16 @@ def esc(value: object) -> Markup:
     return Markup(html.escape(str(value), quote=True).replace("$", "&#36;"))
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(value: object) -> str:
+    """Outside text made inert inside Streamlit Markdown (st.caption, st.subheader...):
+    every Markdown character is backslash-escaped, so a name like ``![x](http://...)``
+    shows as written and never becomes an image, a link or a formula."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+
+
 def esc_text(value: object) -> Markup:
     """Escaped text whose line breaks show as ``<br>``."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
