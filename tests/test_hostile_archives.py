@@ -402,12 +402,6 @@ def test_a_real_export_imports_cleanly(
     assert result.exit_code == 0 and _error_lines(result) == [], result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="merge.py: imported texts are normalised by Project.add_source (NFC, control "
-    "characters removed) but the codings keep the other tool's offsets, so every coded "
-    "span after the first changed character is shifted",
-)
 def test_qdpx_text_in_another_unicode_form_keeps_its_coded_spans(tmp_path: Path) -> None:
     """A macOS tool writes 'é' as 'e' + a combining accent; a PDF copy brings a form feed."""
     from qualcode.model import Code, Codebook, ProjectData, StoredCoding, StoredDocument

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode import codebook as codebook_io
+from qualcode.corpus import normalise_text
 from qualcode.errors import QualcodeError
 from qualcode.model import Code, Codebook, ProjectData, SourceDocument
 
@@ -112,10 +113,16 @@ def merge_into(project: Project, path: str | os.PathLike[str], *, actor: str) ->
     if data is None:
         return result
     doc_ids: dict[int, int] = {}
+    remaps: dict[int, list[int]] = {}
     for doc in data.documents:
+        text = normalise_text(doc.text)
+        if text != doc.text:
+            # Stored text is normalised like any read file; move the other tool's
+            # offsets with it so every coding still covers the same words.
+            remaps[doc.id] = offset_map(doc.text, text)
         source = SourceDocument(
             name=doc.name,
-            text=doc.text,
+            text=text,
             source_type=doc.source_type,
             informant=doc.informant,
             role=doc.role,
@@ -144,14 +151,23 @@ def merge_into(project: Project, path: str | os.PathLike[str], *, actor: str) ->
         code_id = mapping.get(coding.code_id, coding.code_id)
         if document_id is None:
             continue
-        key = (document_id, coding.start, coding.end, code_id)
+        start, end = coding.start, coding.end
+        if coding.document_id in remaps:
+            moved = remaps[coding.document_id]
+            start, end = moved[start], moved[end]
+            if end <= start:
+                result.warnings.append(
+                    f"coding of '{code_id}' skipped: its text was only control characters"
+                )
+                continue
+        key = (document_id, start, end, code_id)
         if key in existing:  # importing the same project again adds nothing
             continue
         try:
             project.add_coding(
                 document_id,
-                coding.start,
-                coding.end,
+                start,
+                end,
                 code_id,
                 valence=coding.valence,
                 actor=actor,
@@ -178,3 +194,25 @@ def merge_into(project: Project, path: str | os.PathLike[str], *, actor: str) ->
         )
         result.memos_added += 1
     return result
+
+
+def offset_map(old: str, new: str) -> list[int]:
+    """For every offset 0..len(old) in ``old``, the matching offset in ``new``.
+
+    Characters kept by normalisation map one to one; a removed or recomposed run
+    maps to where its replacement starts (for a start) and ends (for an end), so a
+    span never loses a kept character.
+    """
+    from difflib import SequenceMatcher
+
+    mapping = [0] * (len(old) + 1)
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                mapping[i1 + k] = j1 + k
+        else:
+            for k in range(i1, i2):
+                mapping[k] = j1
+        mapping[i2] = j2
+    return mapping
