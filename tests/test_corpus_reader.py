@@ -317,8 +317,11 @@ def test_iter_documents_walks_sorted_and_continues_after_bad_files(tmp_path: Pat
         "wawancara/informan-4.md",
         "wawancara/informan-5.txt",
         "wawancara/informan-10.txt",
+        "wawancara/rekaman.mp3",  # a recording is reported, not skipped silently
     ]
     outcome = {path.name: result for path, result in results}
+    assert isinstance(outcome["rekaman.mp3"], ReadError)
+    assert "transcribe the recording first" in str(outcome["rekaman.mp3"])
     assert isinstance(outcome["kosong.txt"], ReadError)
     assert isinstance(outcome["informan-3.txt"], ReadError)
     assert isinstance(outcome["informan-4.md"], ReadError)

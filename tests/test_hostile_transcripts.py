@@ -129,12 +129,6 @@ def test_an_old_word_file_named_explicitly_gets_advice(project: Path, tmp_path: 
     assert "save it as .docx" in _after(line, bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="corpus/reader.py: a folder's .doc/.pages/.pptx/audio files are skipped without a "
-    "word, so `qualcode import FOLDER` says '1 imported' and the interviews saved as .doc "
-    "are silently missing",
-)
 def test_an_old_word_file_in_a_folder_is_not_skipped_silently(
     project: Path, tmp_path: Path
 ) -> None:
@@ -183,11 +177,6 @@ def test_odd_but_valid_text_is_read_exactly(project: Path, tmp_path: Path, case:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="corpus/text.py: a UTF-8 file cut inside its last character is decoded "
-    "whole as latin-1/cp1252, so every accented letter and curly quote becomes mojibake",
-)
 def test_utf8_cut_inside_the_last_character_keeps_the_rest_of_the_text(
     project: Path, tmp_path: Path
 ) -> None:

@@ -31,6 +31,7 @@ SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
 )
 
 _DEFAULT_LIMITS = ReadLimits()
+_IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
 
 _CONVERT_HINTS = {
     ".doc": "open it in Word or LibreOffice and save it as .docx",
@@ -414,11 +415,14 @@ def _walk(folder: Path, *, recursive: bool) -> Iterator[tuple[Path, ReadError | 
         except OSError:
             continue
     for name in sorted(files, key=_natural):
-        if (
-            name.casefold() in _README
-            or name.startswith("~$")
-            or _extension(name) not in SUPPORTED_EXTENSIONS
-        ):
+        if name.casefold() in _README or name.startswith("~$"):
+            continue
+        ext = _extension(name)
+        if ext not in SUPPORTED_EXTENSIONS:
+            # A transcript saved as .doc or a recording in the folder must not vanish
+            # silently; photos and spreadsheets beside the transcripts are left alone.
+            if ext in _CONVERT_HINTS and ext not in _IMAGE_EXTENSIONS:
+                yield folder / name, _unsupported(ext, str(folder / name))
             continue
         yield folder / name, None
     if recursive:

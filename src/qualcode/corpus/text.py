@@ -84,8 +84,13 @@ def decode_bytes(data: bytes, *, where: str) -> Decoded:
         )
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # A copy cut inside its last character: the rest is good UTF-8, so keep it
+        # and mark the broken tail rather than reading the whole file as cp1252.
+        if exc.reason == "unexpected end of data" and len(data) - exc.start < 4:
+            text = data[: exc.start].decode("utf-8") + "\ufffd"
+            _refuse_binary(text, data, where)
+            return Decoded(text, "utf-8", replaced=1)
     else:
         _refuse_binary(text, data, where)
         return Decoded(text, "utf-8")
