@@ -446,7 +446,6 @@ def test_suggestions_are_deterministic(coder: Coder) -> None:
 # --------------------------------------------------------------------------- sample study
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not TRANSCRIPTS.is_dir(), reason="sample study not present")
 def test_sample_study_finds_every_code() -> None:
     codebook_module = pytest.importorskip("qualcode.codebook")

@@ -28,7 +28,7 @@ INFORMANTS = {
 }
 ACCEPT_FROM = 0.6
 
-pytestmark = pytest.mark.slow
+# Runs in every test run: the thesis exports of the real sample study.
 
 
 def _coder_available() -> bool:

@@ -168,7 +168,6 @@ def test_custom_root_function() -> None:
     assert analysed.roots == ["KOORDINASINYA"] and analysed.backend == "upper"
 
 
-@pytest.mark.slow
 def test_tokenizer_is_shared_and_matches_spacy_on_plain_text() -> None:
     assert get_tokenizer() is get_tokenizer()
     stock = spacy.blank("id").tokenizer

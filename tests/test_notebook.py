@@ -8,7 +8,7 @@ import pytest
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "analisis-studi-contoh.ipynb"
 
-pytestmark = pytest.mark.slow
+# Executed by every test run, so the worked analysis never goes stale.
 
 
 def test_sample_notebook_runs() -> None:
