@@ -339,7 +339,9 @@ class Project:
 
         Each document is read, analysed and matched outside any transaction, then
         written in one transaction of its own. Large runs spread the documents over
-        ``workers`` processes (default: ``coding_workers``); the result is the same.
+        ``workers`` processes (default: ``coding_workers``) when this process can
+        fork them safely (the CLI, scripts; not the app's multi-threaded server);
+        the result is the same.
         """
         from qualcode.coder import PIPELINE_VERSION, Coder
 
@@ -364,7 +366,11 @@ class Project:
             if force or state.get("") != PIPELINE_VERSION:
                 scope = set(codable_ids)
             else:
-                scope = {cid for cid in codable_ids if state.get(cid) != wanted[cid]}
+                changed = {cid for cid in codable_ids if state.get(cid) != wanted[cid]}
+                # The coder keeps only each segment's leading codes, so one code's
+                # result depends on the others: re-match every code (from the cached
+                # analyses) wherever any code changed.
+                scope = set(codable_ids) if changed else set()
             if not scope:
                 report.skipped += 1
                 done += 1
@@ -378,7 +384,7 @@ class Project:
             return report
         job = _CodingJob(digest, hashes, wanted, PIPELINE_VERSION)
         n_workers = coding_workers(sum(sizes.get(d, 0) for d, _ in tasks), workers)
-        if n_workers > 1 and len(tasks) > 1:
+        if n_workers > 1 and len(tasks) > 1 and _can_fork():
             results = _code_in_processes(self, codebook, job, tasks, n_workers)
         else:
             coder = Coder(codebook)
@@ -841,11 +847,7 @@ def _code_document(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_coding_worker(location: str, codebook: Codebook, job: _CodingJob, lock: Any) -> None:
-    from qualcode.coder import Coder
-
-    if _WORKER.get("codebook") is not codebook:  # not inherited from the parent (fork)
-        _WORKER["coder"] = Coder(codebook)
+def _init_coding_worker(location: str, job: _CodingJob, lock: Any) -> None:
     _WORKER["db"] = Database.open(location)
     _WORKER["job"] = job
     _WORKER["lock"] = lock
@@ -855,6 +857,19 @@ def _code_document_in_worker(task: tuple[int, tuple[str, ...]]) -> dict[str, Any
     return _code_document(_WORKER["db"], _WORKER["coder"], _WORKER["job"], task, _WORKER["lock"])
 
 
+def _can_fork() -> bool:
+    """Worker processes are forked, and only from a process with a single thread.
+
+    Forking a multi-threaded process can deadlock the child, and the other start
+    methods re-run the caller's main module, which a script or notebook may not
+    guard with ``if __name__ == "__main__"``.
+    """
+    import multiprocessing
+    import threading
+
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _code_in_processes(
     project: Project,
     codebook: Codebook,
@@ -862,31 +877,24 @@ def _code_in_processes(
     tasks: Sequence[tuple[int, tuple[str, ...]]],
     n_workers: int,
 ) -> Iterator[dict[str, Any] | None]:
-    """Code ``tasks`` in ``n_workers`` processes, yielding results as they finish.
+    """Code ``tasks`` in ``n_workers`` forked processes, yielding results as they finish.
 
-    A single-threaded process (the CLI) forks, so the workers inherit the compiled
-    coder and the loaded language tools; one with other threads (the app's server)
-    uses a fork server, which is safe there. No database connection crosses a fork.
+    The workers inherit the compiled coder and the loaded language tools; each
+    opens its own database handle (no connection crosses the fork).
     """
     import multiprocessing
-    import threading
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     from qualcode.coder import Coder
 
-    methods = multiprocessing.get_all_start_methods()
-    if threading.active_count() == 1 and "fork" in methods:
-        method = "fork"
-        _WORKER.update(codebook=codebook, coder=Coder(codebook))
-    else:
-        method = "forkserver" if "forkserver" in methods else "spawn"
-    context = multiprocessing.get_context(method)
+    _WORKER["coder"] = Coder(codebook)
+    context = multiprocessing.get_context("fork")
     project.db.engine.dispose()
     executor = ProcessPoolExecutor(
         max_workers=min(n_workers, len(tasks)),
         mp_context=context,
         initializer=_init_coding_worker,
-        initargs=(project.location, codebook, job, context.Lock()),
+        initargs=(project.location, job, context.Lock()),
     )
     pending: set[Future[dict[str, Any] | None]] = set()
     queue = list(reversed(tasks))
