@@ -63,6 +63,7 @@ def merge_codebook(current: Codebook, incoming: Codebook) -> tuple[Codebook, dic
     if new_frameworks:
         merged = replace(merged, frameworks=merged.frameworks + tuple(new_frameworks))
     fallback_framework = merged.frameworks[0].id if merged.frameworks else ""
+    new_codes: list[Code] = []
     # Parents before children, so a child's parent already exists when it is added.
     for code in _parents_first(incoming.codes):
         match = by_id.get(code.id) or by_name.get(code.name.casefold())
@@ -75,9 +76,15 @@ def merge_codebook(current: Codebook, incoming: Codebook) -> tuple[Codebook, dic
             framework = fallback_framework
         parent = mapping.get(code.parent) if code.parent else None
         added = replace(code, framework=framework, parent=parent)
-        merged = codebook_io.with_code(merged, added)
+        new_codes.append(added)
         mapping[code.id] = added.id
         by_id[added.id] = added
+    if new_codes:
+        merged = replace(merged, codes=merged.codes + tuple(new_codes))
+        # Validated once, as a whole, by the same rules as a codebook file.
+        merged = codebook_io.parse_codebook(
+            codebook_io.dump_codebook(merged), source="the merged codebook"
+        )
     return merged, mapping
 
 
@@ -196,23 +203,45 @@ def merge_into(project: Project, path: str | os.PathLike[str], *, actor: str) ->
     return result
 
 
-def offset_map(old: str, new: str) -> list[int]:
+def offset_map(old: str, new: str, *, reach: int = 8) -> list[int]:
     """For every offset 0..len(old) in ``old``, the matching offset in ``new``.
 
-    Characters kept by normalisation map one to one; a removed or recomposed run
-    maps to where its replacement starts (for a start) and ends (for an end), so a
-    span never loses a kept character.
+    Normalisation changes short, scattered runs (CRLF, a control character, a base
+    letter and its combining accent), so the two texts are walked side by side and
+    re-aligned after each difference on the next few equal characters; this stays
+    linear in the text's length. A changed run maps to where its replacement
+    starts, so a span never loses a kept character.
     """
-    from difflib import SequenceMatcher
-
-    mapping = [0] * (len(old) + 1)
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for k in range(i2 - i1):
-                mapping[i1 + k] = j1 + k
-        else:
-            for k in range(i1, i2):
-                mapping[k] = j1
-        mapping[i2] = j2
+    n, m = len(old), len(new)
+    mapping = [0] * (n + 1)
+    i = j = 0
+    while i < n:
+        if j < m and old[i] == new[j]:
+            mapping[i] = j
+            i += 1
+            j += 1
+            continue
+        skip = _realign(old, new, i, j, 8, reach) or _realign(old, new, i, j, 3, reach)
+        if skip is None:  # too different to align locally: keep the rest in place
+            for k in range(i, n):
+                mapping[k] = min(j, m)
+            break
+        a, b = skip
+        for k in range(i, i + a):
+            mapping[k] = j
+        i += a
+        j += b
+    mapping[n] = m
     return mapping
+
+
+def _realign(old: str, new: str, i: int, j: int, window: int, reach: int) -> tuple[int, int] | None:
+    """The smallest (a, b) such that old[i+a:] and new[j+b:] start alike again."""
+    for total in range(1, 2 * reach + 1):
+        for a in range(min(total, reach) + 1):
+            b = total - a
+            if b > reach:
+                continue
+            if old[i + a : i + a + window] == new[j + b : j + b + window]:
+                return a, b
+    return None
