@@ -13,19 +13,8 @@ from typing import Any
 
 import click
 
+from qualcode.cli_common import project_option
 from qualcode.errors import QualcodeError
-
-PROJECT_HELP = "Project file (e.g. studi.qualcode) or a postgresql:// URL. Env: QUALCODE_PROJECT."
-
-
-def project_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--project",
-        "-p",
-        envvar="QUALCODE_PROJECT",
-        required=True,
-        help=PROJECT_HELP,
-    )(func)
 
 
 @contextmanager

@@ -1,11 +1,7 @@
 """``qualcode evaluate`` and ``qualcode suggest``: accuracy against a gold set, and
 suggestions learnt from the researcher's decisions.
 
-Register in ``qualcode.cli``::
-
-    from qualcode.cli_accuracy import evaluate, suggest
-    main.add_command(evaluate)
-    main.add_command(suggest)
+Registered in ``qualcode.cli``.
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ from typing import Any
 
 import click
 
-PROJECT_HELP = "Project file (e.g. studi.qualcode) or a postgresql:// URL. Env: QUALCODE_PROJECT."
+from qualcode.cli_common import project_option
 
 
 @click.command()
@@ -55,7 +51,7 @@ def evaluate(gold: str, codebook_path: str | None, fmt: str, details: bool) -> N
 
 
 @click.command()
-@click.option("--project", "-p", envvar="QUALCODE_PROJECT", required=True, help=PROJECT_HELP)
+@project_option
 @click.option(
     "--min-score",
     type=click.FloatRange(0.0, 1.0),

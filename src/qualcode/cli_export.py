@@ -10,37 +10,19 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 
+from qualcode.cli_common import one_line_errors, project_option
 from qualcode.errors import QualcodeError
 from qualcode.export import DEFAULT_STATUSES, FORMATS
-
-PROJECT_HELP = "Project file (e.g. studi.qualcode) or a postgresql:// URL. Env: QUALCODE_PROJECT."
-
-
-def _project_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--project", "-p", envvar="QUALCODE_PROJECT", required=True, help=PROJECT_HELP
-    )(func)
-
-
-@contextmanager
-def _one_line_errors() -> Iterator[None]:
-    try:
-        yield
-    except QualcodeError as exc:
-        raise click.ClickException(str(exc)) from None
-
 
 # --------------------------------------------------------------------------- export
 
 
 @click.command("export")
-@_project_option
+@project_option
 @click.option(
     "--format",
     "-f",
@@ -107,7 +89,7 @@ def export_command(
     from qualcode.export import export
     from qualcode.service import Project
 
-    with _one_line_errors():
+    with one_line_errors():
         fmt = (fmt or _format_from_name(out)).lower()
         target: Any = sys.stdout.buffer if out == "-" else out
         with Project.open(project) as proj:
@@ -193,7 +175,7 @@ def _format_from_name(out: str) -> str:
 
 
 @click.command("agreement")
-@_project_option
+@project_option
 @click.option("--coder-a", help="First coder (a user name in the project).")
 @click.option("--coder-b", help="Second coder.")
 @click.option(
@@ -222,7 +204,7 @@ def agreement_command(
     researcher."""
     from qualcode.service import Project
 
-    with _one_line_errors():
+    with one_line_errors():
         if auto_vs_human and (coder_a or coder_b):
             raise QualcodeError("use either --coder-a/--coder-b or --auto-vs-human, not both")
         if not auto_vs_human and not (coder_a and coder_b):

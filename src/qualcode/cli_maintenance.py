@@ -9,37 +9,21 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from qualcode.errors import QualcodeError
+from qualcode.cli_common import one_line_errors, project_option
 
-PROJECT_HELP = "Project file (e.g. studi.qualcode) or a postgresql:// URL. Env: QUALCODE_PROJECT."
 ENTITIES = ("coding", "document", "memo", "conclusion", "codebook")
-
-
-def _project_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--project", "-p", envvar="QUALCODE_PROJECT", required=True, help=PROJECT_HELP
-    )(func)
-
-
-@contextmanager
-def _one_line_errors() -> Iterator[None]:
-    try:
-        yield
-    except QualcodeError as exc:
-        raise click.ClickException(clean(str(exc))) from None
 
 
 # --------------------------------------------------------------------------- backup
 
 
 @click.command("backup")
-@_project_option
+@project_option
 @click.option(
     "--out",
     "-o",
@@ -52,7 +36,7 @@ def backup_command(project: str, out: str, force: bool) -> None:
     """Copy the project to a backup file, safely, even while the app is using it."""
     from qualcode.store.backup import backup_project
 
-    with _one_line_errors():
+    with one_line_errors(clean):
         info = backup_project(project, out, overwrite=force)
     click.echo(
         f"Backup written: {clean(info.path)} ({_size(info.bytes_written)}; "
@@ -65,7 +49,7 @@ def backup_command(project: str, out: str, force: bool) -> None:
 
 
 @click.command("restore")
-@_project_option
+@project_option
 @click.option(
     "--from",
     "source",
@@ -82,7 +66,7 @@ def restore_command(project: str, source: str, force: bool) -> None:
     """Replace the project by a backup, after checking that the backup is sound."""
     from qualcode.store.backup import restore_project
 
-    with _one_line_errors():
+    with one_line_errors(clean):
         info = restore_project(project, source, force=force)
     click.echo(
         f"Restored {clean(info.project)} from {clean(info.restored_from)} "
@@ -96,7 +80,7 @@ def restore_command(project: str, source: str, force: bool) -> None:
 
 
 @click.command("undo")
-@_project_option
+@project_option
 @click.option(
     "--user",
     "user",
@@ -107,7 +91,7 @@ def undo_command(project: str, user: str | None) -> None:
     from qualcode.service import Project, default_actor
 
     actor = (user or "").strip() or default_actor()
-    with _one_line_errors(), Project.open(project) as proj:
+    with one_line_errors(clean), Project.open(project) as proj:
         result = proj.undo(actor=actor)
     if result is None:
         click.echo(f"Nothing to undo for {clean(actor)}.")
@@ -126,7 +110,7 @@ def undo_command(project: str, user: str | None) -> None:
 
 
 @click.command("log")
-@_project_option
+@project_option
 @click.option("--entity", type=click.Choice(ENTITIES), help="Only changes to this kind of record.")
 @click.option("--limit", "-n", default=50, show_default=True, type=click.IntRange(min=1))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -134,7 +118,7 @@ def log_command(project: str, entity: str | None, limit: int, fmt: str) -> None:
     """Who changed what and when, newest first (the project's audit log)."""
     from qualcode.service import Project
 
-    with _one_line_errors(), Project.open(project) as proj:
+    with one_line_errors(clean), Project.open(project) as proj:
         frame = proj.audit_log(entity=entity, limit=limit)
     entries = [_entry(row) for row in frame.to_dict("records")]
     if fmt == "json":
