@@ -4,7 +4,7 @@ Usage (from the project root)::
 
     .venv/bin/python benchmarks/bench_pipeline.py [--repeat 5] [--segments 600]
 
-Text: the UD Indonesian treebank sentences in /work/shared/ud-indonesian (or
+Text: the UD Indonesian treebank sentences in ../shared/ud-indonesian beside the project (or
 $QUALCODE_BENCH_TEXT, a folder of .conllu/.txt/.md files), cut into segments of
 about 600 characters like interview turns; without them, the sample study in
 transcripts/; without that, generated office sentences.
@@ -35,7 +35,7 @@ from qualcode.model import Code, Codebook, ValenceCues  # noqa: E402
 from qualcode.nlp.analyze import analyse, analyse_many, get_tokenizer  # noqa: E402
 from qualcode.nlp.normalize import root  # noqa: E402
 
-UD_DIR = Path("/work/shared/ud-indonesian")
+UD_DIR = ROOT.parent / "shared" / "ud-indonesian"  # beside the project, as in CI
 
 
 def _conllu_sentences(path: Path) -> Iterable[str]:
