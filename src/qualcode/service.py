@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from qualcode import codebook as codebook_io
+from qualcode.analysis import filters as analysis_filters
 from qualcode.corpus import (
     ReadLimits,
     iter_documents,
@@ -228,7 +229,10 @@ class Project:
         if merged.warnings:
             message += "; warnings: " + " | ".join(merged.warnings)
         return FileResult(
-            os.fspath(path), "imported", name=Path(path).name, source_type="qdpx",
+            os.fspath(path),
+            "imported",
+            name=Path(path).name,
+            source_type="qdpx",
             message=message,
         )
 
@@ -706,49 +710,10 @@ DOCUMENT_COLUMNS = [
     "imported_at",
     "version",
 ]
-SEGMENT_COLUMNS = [
-    "segment_id",
-    "document_id",
-    "document",
-    "source_type",
-    "informant",
-    "role",
-    "date",
-    "segment_index",
-    "start",
-    "end",
-    "text",
-    "speaker",
-    "speaker_role",
-    "codable",
-    "timestamp",
-]
-CODING_COLUMNS = [
-    "coding_id",
-    "document_id",
-    "document",
-    "source_type",
-    "informant",
-    "role",
-    "date",
-    "segment_id",
-    "segment_index",
-    "start",
-    "end",
-    "text",
-    "code_id",
-    "code_name",
-    "framework",
-    "parent",
-    "valence",
-    "score",
-    "status",
-    "origin",
-    "coder",
-    "evidence_json",
-    "version",
-    "updated_at",
-]
+# The frames' contract lives with the analyses that read them (docs/FRAMES.md); the
+# service adds what the app needs to show evidence and detect conflicts.
+SEGMENT_COLUMNS = list(analysis_filters.SEGMENT_COLUMNS)
+CODING_COLUMNS = [*analysis_filters.CODING_COLUMNS, "evidence_json", "version", "updated_at"]
 
 
 # --------------------------------------------------------------------------- coding runs
