@@ -107,15 +107,7 @@ MODES = {
     "manual": "condense.mode_manual",
     "memo": "condense.mode_memo",
 }
-mode = st.segmented_control(
-    t("condense.mode"),
-    list(MODES),
-    format_func=lambda m: t(MODES[m]),
-    default="queue",
-    required=True,
-    key=widgets.lkey("qc_mode"),
-    label_visibility="collapsed",
-)
+mode = widgets.view_switcher("condense.mode", MODES, default="queue", key="qc_mode")
 
 
 def need_document() -> int:

@@ -59,15 +59,7 @@ VIEWS = {
     "frequency": "display.view_frequency",
     "kwic": "display.view_kwic",
 }
-view = st.segmented_control(
-    t("display.view"),
-    list(VIEWS),
-    format_func=lambda v: t(VIEWS[v]),
-    default="matrix",
-    required=True,
-    key=widgets.lkey("qc_d_view"),
-    label_visibility="collapsed",
-)
+view = widgets.view_switcher("display.view", VIEWS, default="matrix", key="qc_d_view")
 
 
 def code_label(code_id: str) -> str:

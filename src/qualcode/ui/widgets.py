@@ -165,3 +165,17 @@ def labelled(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The frame with only ``columns`` (in that order), renamed to their labels."""
     keep = [c for c in columns if c in frame.columns]
     return frame.loc[:, keep].rename(columns={c: t(columns[c]) for c in keep})
+
+
+def view_switcher(label_key: str, views: dict[str, str], *, default: str, key: str) -> str:
+    """A row of buttons choosing one view of a page (labels are i18n keys)."""
+    choice = st.segmented_control(
+        t(label_key),
+        list(views),
+        format_func=lambda v: t(views[v]),
+        default=default,
+        required=True,
+        key=lkey(key),
+        label_visibility="collapsed",
+    )
+    return str(choice)
