@@ -516,3 +516,46 @@ def test_codes_far_below_the_best_are_dropped(
     monkeypatch.setattr(coder_module, "SCORE_MARGIN", 1.0)
     monkeypatch.setattr(coder_module, "MAX_CODES", 1)
     assert len(default_coder.code_text(text)) == 1
+
+
+def test_a_list_of_the_bureaus_work_products_is_left_uncoded(default_coder: Coder) -> None:
+    # Topic words without a judgement describe the bureau's duties (gold rule 2).
+    assert default_coder.code_text("Subbagian kami mengurus Anjab, ABK, SOP dan kelembagaan.") == []
+    judged = by_code(default_coder.code_text("Pelaporan LKjIP tidak pernah terlambat."))
+    assert judged["akuntabilitas"].valence == "pendukung"
+
+
+def test_duties_staffing_and_deadlines_are_not_cues(default_coder: Coder) -> None:
+    duty = "Bagian Organisasi mempunyai tugas membantu Sekda dalam penyiapan bahan kebijakan."
+    staff = "Bagian Organisasi didukung 13 orang ASN."
+    deadline = "LKjIP harus disampaikan paling lambat 31 Maret."
+    for text in (duty, staff, deadline):
+        for suggestion in default_coder.code_text(text):
+            assert suggestion.valence == "netral", (text, suggestion)
+
+
+def test_hedge_matches_its_written_form_only(default_coder: Coder) -> None:
+    wish = by_code(default_coder.code_text("Harusnya servernya diganti."))
+    assert wish["faktor_sistem"].valence == "penghambat"
+    must = by_code(default_coder.code_text("Server harus dingin."))
+    assert all(e.kind != "hedge" for e in must["faktor_sistem"].evidence)
+
+
+def test_cue_in_an_if_clause_weighs_less(default_coder: Coder) -> None:
+    plain = by_code(default_coder.code_text("Servernya sudah beres, e-office jalan penuh."))
+    iffy = by_code(default_coder.code_text("Kalau servernya sudah beres, e-office jalan penuh."))
+    weight = {e.term: e for e in iffy["faktor_sistem"].evidence}["beres"]
+    assert "bersyarat" in weight.note
+    assert weight.weight < {e.term: e for e in plain["faktor_sistem"].evidence}["beres"].weight
+
+
+def test_own_cue_counts_for_its_code(default_coder: Coder) -> None:
+    # "ramah" is a keyword and a cue of kualitas_layanan: both raise the score.
+    found = by_code(default_coder.code_text("Pegawainya ramah."))
+    assert found["kualitas_layanan"].score > coder_module.KEYWORD_WEIGHT
+    assert found["kualitas_layanan"].valence == "pendukung"
+
+
+def test_no_complaints_is_supporting(default_coder: Coder) -> None:
+    text = "Kemarin kita kerja sampai malam, nggak ada yang ngeluh."
+    assert by_code(default_coder.code_text(text))["responsivitas"].valence == "pendukung"

@@ -462,7 +462,11 @@ RESOLVERS: frozenset[str] = frozenset(
 # fmt: off
 CUE_SURFACE_EXCEPTIONS: frozenset[str] = frozenset(
     {"mengurangi", "dikurangi", "pengurangan", "mengurangkan", "dikurangkan", "baiknya",
-     "sebaiknya", "sebaik-baiknya"}
+     "sebaiknya", "sebaik-baiknya",
+     # preparing something is a task, not readiness ("penyiapan bahan kebijakan")
+     "penyiapan", "persiapan", "menyiapkan", "disiapkan", "mempersiapkan", "dipersiapkan",
+     # a deadline, not slowness ("selambat-lambatnya 31 Maret")
+     "selambat-lambatnya", "selambatnya"}
 )
 # fmt: on
 
@@ -470,6 +474,13 @@ CUE_SURFACE_EXCEPTIONS: frozenset[str] = frozenset(
 NON_CUE_BIGRAMS: frozenset[tuple[str, str]] = frozenset(
     {("kurang", "lebih"), ("kurang", "dari"), ("tidak", "lain"), ("masalah", "nya")}
 )
+# Fixed expressions in which the second word is a cue without valence: "paling lambat
+# 31 Maret" is a deadline, "tugas membantu Sekda" a duty.
+NON_CUE_AFTER: frozenset[tuple[str, str]] = frozenset({("paling", "lambat"), ("tugas", "bantu")})
+# Cues that count staff or items, not support, when a number follows ("didukung 13 orang ASN").
+NON_CUE_BEFORE_NUMBER: frozenset[str] = frozenset({"dukung"})
+# Conjunctions that open a conditional clause, as roots ("kalau itu beres, ...").
+CONDITIONALS: frozenset[str] = frozenset({"kalau", "jika", "jikalau", "apabila", "bila", "andai"})
 # Correlative conjunctions: the first word is not a cue when its partner follows.
 CORRELATIVES: dict[str, str] = {"baik": "maupun"}
 
