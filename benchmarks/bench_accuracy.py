@@ -9,9 +9,10 @@
 2. The suggester's learning curve: each gold dev passage is one researcher decision
    (its gold codes kept, every other code rejected). After 25, 50, 100 and all dev
    decisions (in ``--seeds`` random orders) it is trained and scored on gold/test.jsonl,
-   which is never used for training or tuning. "suggester + rules" is what a
-   researcher would see: the suggester decides the codes it has a model for, the
-   keyword rules the others. "text only" trains without the rules' score.
+   which is never used for training or tuning. "combined" is what a researcher
+   would see (``Suggester.combine``): the model decides the codes where its
+   cross-validated kappa beats the rules' on the same decisions, the keyword rules
+   the others. "suggester alone" trains on the text only, without the rules.
 3. Retraining time on 100 and 1,000 decisions (1,000 = pairs of gold passages joined,
    labels united), cross-validation included.
 4. ``--negation`` (needs src/qualcode/data/models/id_qualcode_ud): would reading
@@ -81,31 +82,43 @@ def learning_curve(sizes: Sequence[int], seeds: int) -> None:
     seg_rules = [coder.code_text(t) for t in test_segments]
     rules_only = evaluate(test, codebook, coder=coder)
 
-    def system(suggester: Suggester, with_fallback: bool) -> dict[str, Any]:
-        predicted = suggester.predict(test_segments, rules=seg_rules)
-        table: dict[str, list[CodeSuggestion]] = {}
-        for text, row, rules in zip(test_segments, predicted, seg_rules, strict=True):
-            extra = [r for r in rules if r.code_id not in suggester.models] if with_fallback else []
-            table[text] = list(row) + extra
+    def system(suggester: Suggester, combined: bool) -> dict[str, Any]:
+        if combined:
+            rows = suggester.combine(test_segments, rules=seg_rules)
+        else:
+            rows = suggester.predict(test_segments, rules=seg_rules)
+        table: dict[str, list[CodeSuggestion]] = dict(zip(test_segments, rows, strict=True))
         return evaluate(test, codebook, coder=lambda text: table.get(text, []))
 
     print("## Suggester learning curve (train: gold/dev decisions, score: gold/test)\n")
     print(
-        f"Rules alone on test: kappa_mean {_f(rules_only['kappa_mean'])}, "
-        f"macro F1 {_f(rules_only['macro']['f1'])}, micro F1 {_f(rules_only['micro']['f1'])}, "
-        f"top-1 {_f(rules_only['top1_accuracy'])}\n"
+        "Variants: rules alone = the keyword coder; suggester alone = the model trained on\n"
+        "the text of the decisions only (no rules); combined = the suggester on top of the\n"
+        "rules (the model decides the codes where its cross-validated kappa beats the\n"
+        "rules' on the same decisions, the rules decide the others). 'codes' = codes the\n"
+        "model decides. Mean ± sd over the random decision orders.\n"
     )
     header = (
-        f"{'decisions':>9}  {'variant':<18}{'kappa_mean':>16}{'macro F1':>16}"
+        f"{'decisions':>9}  {'variant':<16}{'kappa_mean':>16}{'top-1':>16}{'macro F1':>16}"
         f"{'micro F1':>16}{'codes':>7}{'fit s':>8}"
     )
     print(header)
     print("-" * len(header))
+
+    def ms(values: list[float]) -> str:
+        sd = statistics.pstdev(values) if len(values) > 1 else 0.0
+        return f"{statistics.mean(values):.3f} ± {sd:.3f}"
+
     per_code_at: dict[int, dict[str, list[float]]] = {}
     for n in sizes:
         n_used = min(n, len(dev))
-        for variant, use_rules in (("suggester + rules", True), ("text only", False)):
-            kappas, macros, micros, trained, seconds = [], [], [], [], []
+        print(
+            f"{n_used:>9}  {'rules alone':<16}{ms([rules_only['kappa_mean']]):>16}"
+            f"{ms([rules_only['top1_accuracy']]):>16}{ms([rules_only['macro']['f1']]):>16}"
+            f"{ms([rules_only['micro']['f1']]):>16}{'':>7}{'':>8}"
+        )
+        for variant, use_rules in (("suggester alone", False), ("combined", True)):
+            kappas, top1s, macros, micros, active, seconds = [], [], [], [], [], []
             for seed in range(seeds):
                 order = list(range(len(dev)))
                 random.Random(seed).shuffle(order)
@@ -117,26 +130,22 @@ def learning_curve(sizes: Sequence[int], seeds: int) -> None:
                     codes,
                     rules=[dev_rules[i] for i in chosen],
                 )
-                result = system(suggester, with_fallback=use_rules)
+                result = system(suggester, combined=use_rules)
                 kappas.append(result["kappa_mean"])
+                top1s.append(result["top1_accuracy"])
                 macros.append(result["macro"]["f1"])
                 micros.append(result["micro"]["f1"])
-                trained.append(len(report.trained_codes))
+                active.append(len(report.active_codes))
                 seconds.append(report.seconds)
                 if use_rules:
                     bucket = per_code_at.setdefault(n_used, {})
                     for code, row in result["per_code"].items():
                         bucket.setdefault(code, []).append(row["kappa"])
-
-            def ms(values: list[float]) -> str:
-                sd = statistics.pstdev(values) if len(values) > 1 else 0.0
-                return f"{statistics.mean(values):.3f} ± {sd:.3f}"
-
             print(
-                f"{n_used:>9}  {variant:<18}{ms(kappas):>16}{ms(macros):>16}{ms(micros):>16}"
-                f"{statistics.mean(trained):>7.1f}{statistics.mean(seconds):>8.2f}"
+                f"{n_used:>9}  {variant:<16}{ms(kappas):>16}{ms(top1s):>16}{ms(macros):>16}"
+                f"{ms(micros):>16}{statistics.mean(active):>7.1f}{statistics.mean(seconds):>8.2f}"
             )
-    print("\nPer-code test kappa, suggester + rules (mean over orders):\n")
+    print("\nPer-code test kappa, combined (mean over orders):\n")
     sizes_used = sorted(per_code_at)
     print(f"{'code':<22}{'rules':>8}" + "".join(f"{n:>8}" for n in sizes_used))
     for code in codes:

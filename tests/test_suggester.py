@@ -7,7 +7,7 @@ import random
 import pytest
 
 from qualcode.analysis.agreement import cohen_kappa
-from qualcode.model import SourceDocument
+from qualcode.model import CodeSuggestion, Evidence, SourceDocument
 from qualcode.service import Project
 from qualcode.suggester import Suggester, project_decisions, suggest_for_project
 
@@ -63,6 +63,8 @@ def test_learns_a_separable_task_from_thirty_decisions():
     report = suggester.fit(texts, labels, CODES)
     print(f"fit on {report.n_texts} decisions: {report.seconds:.2f} s")
     assert set(report.trained_codes) == {"faktor_sistem", "faktor_kepemimpinan"}
+    # Without rules there is nothing to fall back to: every trained code is used.
+    assert set(report.active_codes) == set(report.trained_codes)
     for code in report.trained_codes:
         assert report.codes[code].cv_kappa is not None
         assert report.codes[code].folds == 5
@@ -235,7 +237,88 @@ def test_cli_suggest_prints_kappa_and_counts(project):
     result = runner.invoke(suggest, ["--project", location, "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "kappa (cv)" in result.output and "faktor_sistem" in result.output
+    assert "kappa aturan" in result.output
     assert "tidak disimpan" in result.output
     as_json = runner.invoke(suggest, ["--project", location, "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     assert '"added"' in as_json.output
+
+
+# --------------------------------------------------------------------------- rule errors
+
+# "sop" is both a standard operating procedure and a soup: a keyword rule cannot tell.
+SOUP = [
+    "bu ani bawa sop buntut ke ruang rapat",
+    "makan siang kami sop ayam di kantin belakang",
+    "sop iga warung depan kantor enak sekali",
+    "tiap jumat ada sop kambing dari koperasi",
+    "pak budi pesan sop sayur untuk tamu",
+    "sop daging kiriman ibu kantin cepat habis",
+    "kami bikin sop jagung waktu syukuran",
+    "sop kaki sapi langganan kabag tutup hari ini",
+]
+BROKEN = [
+    "aplikasinya sering error waktu unggah berkas",
+    "aplikasi e-office lambat sekali kalau sore",
+    "server aplikasi mati dua hari",
+    "aplikasi kepegawaian belum terhubung dengan keuangan",
+    "aplikasinya minta diperbarui terus",
+    "jaringan putus jadi aplikasi tidak bisa dibuka",
+    "aplikasi lama dan baru belum sinkron",
+    "aplikasinya hilang datanya setelah pembaruan",
+]
+
+
+def keyword_rules(text: str) -> list[CodeSuggestion]:
+    """A stand-in for the keyword rules: "sop" and "aplikasi" mean faktor_sistem."""
+    low = text.lower()
+    evidence = []
+    for term in ("sop", "aplikasi"):
+        at = low.find(term)
+        if at >= 0:
+            end = at + len(term)
+            evidence.append(Evidence(term, text[at:end], at, end, "keyword"))
+    if not evidence:
+        return []
+    return [CodeSuggestion("faktor_sistem", 0.55, "penghambat", tuple(evidence))]
+
+
+def term_decisions(n_each: int) -> tuple[list[str], list[set[str]]]:
+    texts = SOUP[:n_each] + BROKEN[:n_each] + OTHER[:n_each]
+    labels: list[set[str]] = [set() for _ in SOUP[:n_each]]
+    labels += [{"faktor_sistem"} for _ in BROKEN[:n_each]] + [set() for _ in OTHER[:n_each]]
+    return texts, labels
+
+
+def test_learns_to_reject_a_rule_term_the_researcher_always_rejects():
+    texts, labels = term_decisions(6)
+    suggester = Suggester(rules=keyword_rules)
+    report = suggester.fit(texts, labels, ["faktor_sistem"])
+    entry = report.codes["faktor_sistem"]
+    assert entry.active, entry
+    assert entry.cv_kappa is not None and entry.rule_kappa is not None
+    assert entry.cv_kappa > entry.rule_kappa
+
+    new = ["Bu kabag traktir sop konro untuk semua.", "Aplikasinya error lagi pagi ini."]
+    rules = [keyword_rules(t) for t in new]
+    assert [[s.code_id for s in row] for row in rules] == [["faktor_sistem"]] * 2
+    combined = suggester.combine(new, rules=rules)
+    assert combined[0] == []  # the soup: the rule match the researcher keeps rejecting
+    assert [s.code_id for s in combined[1]] == ["faktor_sistem"]
+    assert combined[1][0].origin == "auto"  # the rule's own suggestion, confirmed
+
+
+def test_rules_decide_when_the_model_does_not_beat_them():
+    # Every decision agrees with the rules: there is nothing to correct.
+    texts = BROKEN + OTHER
+    labels = [{"faktor_sistem"} for _ in BROKEN] + [set() for _ in OTHER]
+    suggester = Suggester(rules=keyword_rules)
+    report = suggester.fit(texts, labels, ["faktor_sistem"])
+    entry = report.codes["faktor_sistem"]
+    assert entry.trained and not entry.active
+    assert entry.rule_kappa == 1.0
+    assert "rules decide" in entry.reason
+    new = SOUP[:2] + ["server aplikasi error"]
+    rules = [keyword_rules(t) for t in new]
+    assert suggester.combine(new, rules=rules) == rules
+    assert suggester.predict(new, rules=rules) == [[], [], []]

@@ -57,7 +57,7 @@ def evaluate(gold: str, codebook_path: str | None, fmt: str, details: bool) -> N
     type=click.FloatRange(0.0, 1.0),
     default=0.5,
     show_default=True,
-    help="Lowest model probability that becomes a suggestion.",
+    help="Lowest model probability that adds a code the keyword rules did not suggest.",
 )
 @click.option("--dry-run", is_flag=True, help="Train and count, but store nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -89,12 +89,14 @@ def _print_suggest(result: dict[str, Any]) -> None:
         f"Dilatih dari {result['segments_reviewed']} segmen yang sudah ditinjau "
         f"dalam {report['seconds']:.1f} detik."
     )
-    click.echo(f"{'kode':<24}{'positif':>8}{'negatif':>9}{'kappa (cv)':>12}  catatan")
+    click.echo(
+        f"{'kode':<24}{'positif':>8}{'negatif':>9}{'kappa (cv)':>12}{'kappa aturan':>14}  catatan"
+    )
     for code_id, row in report["codes"].items():
-        note = f"{row['folds']}-fold" if row["trained"] else row["reason"]
+        note = f"{row['folds']}-fold; model memutuskan" if row.get("active") else row["reason"]
         click.echo(
             f"{code_id:<24}{row['positives']:>8}{row['negatives']:>9}"
-            f"{_kappa_text(row['cv_kappa']):>12}  {note}"
+            f"{_kappa_text(row['cv_kappa']):>12}{_kappa_text(row.get('rule_kappa')):>14}  {note}"
         )
     n = result["suggestions"]
     where = result["segments_unreviewed"]
@@ -111,5 +113,5 @@ def _print_suggest(result: dict[str, Any]) -> None:
     if result.get("rule_suggestions_doubted"):
         click.echo(
             f"{result['rule_suggestions_doubted']} saran kata kunci pada segmen belum ditinjau "
-            f"diberi peluang < {result['min_score']:.2f} oleh model: tinjau lebih dulu."
+            f"diberi peluang < {result['keep_threshold']:.2f} oleh model: tinjau lebih dulu."
         )
