@@ -11,7 +11,9 @@ from qualcode.corpus.limits import ReadLimits, format_size
 from qualcode.corpus.manifest import MANIFEST_NAMES, Manifest, load_manifest
 from qualcode.corpus.reader import (
     SUPPORTED_EXTENSIONS,
+    FileReader,
     iter_documents,
+    list_files,
     read_bytes,
     read_document,
     safe_file_name,
@@ -21,11 +23,13 @@ from qualcode.corpus.text import decode_bytes, normalise_text
 __all__ = [
     "MANIFEST_NAMES",
     "SUPPORTED_EXTENSIONS",
+    "FileReader",
     "Manifest",
     "ReadLimits",
     "decode_bytes",
     "format_size",
     "iter_documents",
+    "list_files",
     "load_manifest",
     "normalise_text",
     "read_bytes",

@@ -231,12 +231,26 @@ def parse_layer(
 # --------------------------------------------------------------------------- YAML
 
 
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
 def load_yaml(
     text: str, *, where: str, line_offset: int = 0, what: str
 ) -> tuple[Any, yaml.Node | None]:
     """``yaml.safe_load`` that reports errors with the file line, and also returns the
     node tree (for :func:`key_lines`). ``line_offset`` is the number of file lines
     before ``text``."""
+    if _FAST_LOADER is not None:
+        # libyaml's parser, with PyYAML's own safe constructor; on any error the pure
+        # Python parser below reads the text again, so messages stay the same.
+        fast = _FAST_LOADER(text)
+        try:
+            node = fast.get_single_node()
+            return (None if node is None else fast.construct_document(node)), node
+        except (yaml.YAMLError, RecursionError):
+            pass
+        finally:
+            fast.dispose()
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()

@@ -122,47 +122,80 @@ def iter_documents(
     one yields a :class:`ReadError`. A file reached twice is read once. One bad file
     never stops the others.
     """
-    if isinstance(paths, str | os.PathLike):
-        paths = [paths]
-    seen: set[Path] = set()
-    manifests: dict[Path, Manifest | ReadError] = {}
-
-    def one(path: Path, root: Path | None) -> Iterator[tuple[Path, SourceDocument | ReadError]]:
-        key = _identity(path)
-        if key in seen:
-            return
-        seen.add(key)
-        manifest = manifests.get(path.parent)
-        if manifest is None:
-            try:
-                manifest = load_manifest(path.parent, limits=limits)
-            except ReadError as exc:
-                manifest = exc
-            manifests[path.parent] = manifest
+    reader = FileReader(limits=limits, defaults=defaults)
+    for path, root, error in list_files(paths, recursive=recursive):
+        if error is not None:
+            yield path, error
+            continue
         try:
-            document = _read_path(
-                path,
-                given=str(path),
-                limits=limits,
-                defaults=defaults,
-                manifest=manifest,
-                root=root,
-            )
+            document = reader.read(path, root)
         except ReadError as exc:
             yield path, exc
         else:
             yield path, document
+
+
+def list_files(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    recursive: bool = True,
+) -> Iterator[tuple[Path, Path | None, ReadError | None]]:
+    """The files :func:`iter_documents` reads, in its order, without reading them:
+    ``(path, the folder it was found by walking or None, error or None)``.
+
+    Read each one with :meth:`FileReader.read` (in any process: the files are
+    independent); an error here is a file that must not be read.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    seen: set[Path] = set()
+
+    def one(path: Path, root: Path | None) -> Iterator[tuple[Path, Path | None, None]]:
+        key = _identity(path)
+        if key in seen:
+            return
+        seen.add(key)
+        yield path, root, None
 
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for found, error in _walk(path, recursive=recursive):
                 if error is not None:
-                    yield found, error
+                    yield found, None, error
                 else:
                     yield from one(found, root=path)
         else:
             yield from one(path, root=None)
+
+
+class FileReader:
+    """Reads the files :func:`list_files` names, loading each folder's manifest once."""
+
+    def __init__(
+        self, *, limits: ReadLimits = _DEFAULT_LIMITS, defaults: Mapping[str, Any] | None = None
+    ) -> None:
+        self.limits = limits
+        self.defaults = defaults
+        self._manifests: dict[Path, Manifest | ReadError] = {}
+
+    def read(self, path: Path, root: Path | None = None) -> SourceDocument:
+        """Read one file; raises :class:`~qualcode.errors.ReadError`."""
+        manifest = self._manifests.get(path.parent)
+        if manifest is None:
+            try:
+                manifest = load_manifest(path.parent, limits=self.limits)
+            except ReadError as exc:
+                manifest = exc
+            self._manifests[path.parent] = manifest
+        return _read_path(
+            path,
+            given=str(path),
+            limits=self.limits,
+            defaults=self.defaults,
+            manifest=manifest,
+            root=root,
+        )
 
 
 _WINDOWS_RESERVED = frozenset(

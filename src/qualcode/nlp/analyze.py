@@ -14,10 +14,14 @@ flagged ``is_note`` so the coder ignores them.
 from __future__ import annotations
 
 import json
+import operator
 import re
+import sys
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qualcode.nlp import lexicon
@@ -31,8 +35,10 @@ if TYPE_CHECKING:
 # Bump when tokenisation, boundaries or flags change; includes the normaliser version.
 ANALYSIS_VERSION = f"a1.n{NORMALIZER_VERSION}"
 DEFAULT_BACKEND = "sastrawi"
-_FORMAT = 2
+_FORMAT = 3
+_LEVEL = 1  # zlib level: most of the time goes to the text, which 6 or 9 shrink by 2 %
 _ROOT_SEP = "\x1f"
+_FOURS = repeat(4)  # shift of the boundary level in a token's code byte
 
 # Token flags (bit field).
 ALPHA = 1
@@ -214,14 +220,11 @@ class AnalysedText:
         key = f"spans{level}"
         cached = self._cache.get(key)
         if cached is None:
-            cached = []
-            begin = 0
-            for i in range(1, len(self.bounds)):
-                if self.bounds[i] >= level:
-                    cached.append((begin, i))
-                    begin = i
-            if self.bounds:
-                cached.append((begin, len(self.bounds)))
+            bounds = self.bounds
+            edges = [i for i in range(1, len(bounds)) if bounds[i] >= level]
+            if bounds:
+                edges = [0, *edges, len(bounds)]
+            cached = list(zip(edges, edges[1:]))  # noqa: B905 (one shorter by design)
             self._cache[key] = cached
         return list(cached)
 
@@ -230,12 +233,11 @@ class AnalysedText:
         key = f"ids{level}"
         cached: list[int] | None = self._cache.get(key)
         if cached is None:
-            cached = []
-            current = -1
-            for b in self.bounds:
-                if b >= level or current < 0:
-                    current += 1
-                cached.append(current)
+            # A running count of the tokens that open a unit (the first always does).
+            opens = [b >= level for b in self.bounds]
+            if opens:
+                opens[0] = True
+            cached = [n - 1 for n in accumulate(opens)]
             self._cache[key] = cached
         return cached
 
@@ -296,44 +298,109 @@ class AnalysedText:
 
         Without the text (``include_text=False``) pass the text to ``from_bytes``;
         a checksum refuses a different one.
+
+        Layout (zlib-compressed): a JSON header line, then the gaps before and the
+        lengths of the tokens as unsigned little-endian integers, one byte per token
+        of ``flags | bound << 4``, the roots ("" where a root equals the lowercase
+        token) joined by ``\x1f`` in UTF-8, and the text in UTF-8.
         """
-        rows = self.to_tuples()
-        gaps: list[int] = []
-        lengths: list[int] = []
-        previous = 0
-        for start, end, _, _ in rows:
-            gaps.append(start - previous)
-            lengths.append(end - start)
-            previous = end
-        roots = [r[2] for r in rows]
-        packed: str | list[str] = (
-            _ROOT_SEP.join(roots) if not any(_ROOT_SEP in r for r in roots) else roots
-        )
-        payload: list[Any] = [
+        starts, ends, lowers = self.starts, self.ends, self.lowers
+        # map() with operator functions runs these per-token loops in C; the previous
+        # token's ends are one longer than starts, and map stops at the shortest.
+        gaps = _packed_ints(list(map(operator.sub, starts, [0, *ends])))
+        lengths = _packed_ints(list(map(operator.sub, ends, starts)))
+        codes = bytes(map(operator.or_, self.flags, map(operator.lshift, self.bounds, _FOURS)))
+        roots = ["" if r == low else r for r, low in zip(self.roots, lowers, strict=True)]
+        joined = _ROOT_SEP.join(roots)
+        if joined.count(_ROOT_SEP) != max(0, len(roots) - 1):  # a root holds the separator
+            joined = json.dumps(roots, ensure_ascii=False)
+            roots_kind = "json"
+        else:
+            roots_kind = "sep"
+        roots_data = joined.encode("utf-8")
+        text_data = self.text.encode("utf-8")
+        header = [
             _FORMAT,
             self.version,
             self.backend,
-            zlib.crc32(self.text.encode("utf-8")),
-            gaps,
-            lengths,
-            packed,
-            [r[3] for r in rows],
+            zlib.crc32(text_data),
+            len(starts),
+            gaps[0],
+            lengths[0],
+            roots_kind,
+            len(roots_data),
+            include_text,
+        ]
+        parts = [
+            json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            b"\n",
+            gaps[1],
+            lengths[1],
+            codes,
+            roots_data,
         ]
         if include_text:
-            payload.append(self.text)
-        blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        return zlib.compress(blob.encode("utf-8"), 9)
+            parts.append(text_data)
+        return zlib.compress(b"".join(parts), _LEVEL)
 
     @classmethod
     def from_bytes(cls, data: bytes, text: str | None = None) -> AnalysedText:
         """Rebuild from ``to_bytes()``. Raises ValueError if the data or text do not fit."""
         try:
-            payload = json.loads(zlib.decompress(data).decode("utf-8"))
-            fmt = payload[0]
+            raw = zlib.decompress(data)
+            head, _, body = raw.partition(b"\n")
+            header = json.loads(head.decode("utf-8"))
+            fmt = header[0]
         except (zlib.error, UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"not a serialised analysis: {exc}") from exc
+        if fmt == 2:  # one JSON array, text included (earlier releases)
+            return cls._from_json_payload(header, text)
         if fmt != _FORMAT:
             raise ValueError(f"unknown analysis format {fmt!r}")
+        try:
+            _, version, backend, crc, n, gap_code, length_code, roots_kind, n_roots, has_text = (
+                header
+            )
+            view = memoryview(body)
+            gaps, pos = _unpacked_ints(view, 0, n, gap_code)
+            lengths, pos = _unpacked_ints(view, pos, n, length_code)
+            codes = bytes(view[pos : pos + n])
+            pos += n
+            if not len(gaps) == len(lengths) == len(codes) == n:
+                raise ValueError("its token columns are cut short")
+            joined = bytes(view[pos : pos + n_roots]).decode("utf-8")
+            stored: list[str] = (
+                json.loads(joined) if roots_kind == "json" else joined.split(_ROOT_SEP) if n else []
+            )
+            if len(stored) != n:
+                raise ValueError("it has a root too many or too few")
+            if text is None and has_text:
+                text = bytes(view[pos + n_roots :]).decode("utf-8")
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"not a serialised analysis: {exc}") from exc
+        if text is None:
+            raise ValueError("the analysis was stored without its text: pass text=")
+        if zlib.crc32(text.encode("utf-8")) != crc:
+            raise ValueError("the text does not match the one that was analysed")
+        edges = list(accumulate(chain.from_iterable(zip(gaps, lengths, strict=True))))
+        starts = edges[0::2]
+        ends = edges[1::2]
+        lowers = [text[s:e].lower() for s, e in zip(starts, ends, strict=True)]
+        return cls(
+            text,
+            starts,
+            ends,
+            lowers,
+            [r or low for r, low in zip(stored, lowers, strict=True)],
+            [c & 0xF for c in codes],
+            [c >> 4 for c in codes],
+            backend=backend,
+            version=version,
+        )
+
+    @classmethod
+    def _from_json_payload(cls, payload: Any, text: str | None) -> AnalysedText:
+        """Read the JSON layout of format 2 (caches written by earlier releases)."""
         _, version, backend, crc, gaps, lengths, packed, codes, *rest = payload
         if text is None:
             if not rest:
@@ -353,6 +420,32 @@ class AnalysedText:
         return cls.from_tuples(text, rows, backend=backend, version=version)
 
 
+def _packed_ints(values: list[int]) -> tuple[str, bytes]:
+    """``(typecode, little-endian bytes)`` of non-negative ints, in the smallest type."""
+    try:
+        return "B", bytes(values)
+    except ValueError:
+        pass
+    packed = array("H" if max(values) < 1 << 16 else "I", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.typecode, packed.tobytes()
+
+
+def _unpacked_ints(view: memoryview, pos: int, n: int, typecode: str) -> tuple[list[int], int]:
+    """Read ``n`` ints written by ``_packed_ints`` at ``pos``; return them and the next pos."""
+    if typecode == "B":
+        return list(view[pos : pos + n]), pos + n
+    if typecode not in ("H", "I"):
+        raise ValueError(f"unknown integer type {typecode!r}")
+    values = array(typecode)
+    size = values.itemsize * n
+    values.frombytes(view[pos : pos + size])
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist(), pos + size
+
+
 # --------------------------------------------------------------------------- analysis
 
 
@@ -362,17 +455,101 @@ def analysed_from_doc(
     roots: Sequence[str | None] | None = None,
     root_fn: Callable[[str], str] | None = None,
     backend: str = DEFAULT_BACKEND,
+    text: str | None = None,
 ) -> AnalysedText:
     """Build the analysis from a tokenised spaCy ``Doc``.
 
     ``roots`` (one per Doc token, e.g. from ``Token._.root``) overrides the root
-    function for the tokens where it is not None.
+    function for the tokens where it is not None. ``text`` is the text the Doc
+    was made from, when the caller has it: ``doc.text`` builds a Python object
+    per token to re-join it.
     """
+    if text is None:
+        text = doc.text
+    if roots is not None:
+        return _analysed_with_roots(doc, text, roots, root_fn or root, backend)
+    from spacy.attrs import IDX, LENGTH, ORTH
+
+    entries = _lexeme_cache(root_fn or root)
+    strings = doc.vocab.strings
+    vocab = doc.vocab
+    starts: list[int] = []
+    ends: list[int] = []
+    found: list[tuple[Any, ...]] = []
+    bounds: list[int] = []
+    pending = SENTENCE
+    for s, n, orth in doc.to_array([IDX, LENGTH, ORTH]).tolist():
+        entry = entries.get(orth)
+        if entry is None:
+            entry = entries[orth] = _lexeme_entry(vocab[strings[orth]], root_fn or root)
+        if entry[0] is _SPACE:
+            if entry[5]:  # the whitespace holds a line break
+                pending = SENTENCE
+            continue
+        if pending == SENTENCE and entry[4] and starts and not _opens_sentence(text, s):
+            # "dll. dan", "ya... koordinasinya": a full stop before a lowercase word
+            # does not end the sentence.
+            pending = MINOR_CLAUSE
+        if entry[3] and pending < MAJOR_CLAUSE:
+            pending = MAJOR_CLAUSE
+        starts.append(s)
+        ends.append(s + n)
+        found.append(entry)
+        bounds.append(pending)
+        pending = entry[5]
+    if bounds:
+        bounds[0] = SENTENCE
+    lowers = [e[1] for e in found]
+    flags = [e[0] for e in found]
+    if "[" in lowers:
+        _flag_notes(lowers, flags)
+    return AnalysedText(
+        text, starts, ends, lowers, [e[2] for e in found], flags, bounds, backend=backend
+    )
+
+
+# A whitespace token's entry kind (token flags are small ints, so never this object).
+_SPACE: Any = object()
+
+
+def _lexeme_entry(lexeme: Any, rootf: Callable[[str], str]) -> tuple[Any, ...]:
+    """What one token spelling contributes to an analysis, computed once per spelling:
+    ``(flags or _SPACE, lowercase, root, breaks a clause, starts lowercase, after)``,
+    where ``after`` is the boundary level the token opens for the next one (for a
+    whitespace token: whether it holds a line break).
+    """
+    low = lexeme.lower_
+    if lexeme.is_space:
+        return (_SPACE, low, low, False, False, "\n" in lexeme.orth_)
+    first_lower = lexeme.orth_[0].islower()
+    if lexeme.is_punct:
+        if low in _MAJOR_PUNCT:
+            after = MAJOR_CLAUSE
+        elif low[0] in _SENTENCE_END and all(c in _SENTENCE_END for c in low):
+            after = SENTENCE
+        elif low in _MINOR_PUNCT:
+            after = MINOR_CLAUSE
+        else:
+            after = 0
+        return (PUNCT, low, low, False, first_lower, after)
+    flag = ALPHA if lexeme.is_alpha else 0
+    if not _has_letter(low):
+        return (flag, low, low, False, first_lower, 0)
+    r = rootf(low)
+    breaks = low in lexicon.CLAUSE_BREAKERS or r in lexicon.CLAUSE_BREAKERS
+    return (flag, low, r, breaks, first_lower, 0)
+
+
+def _analysed_with_roots(
+    doc: Doc,
+    text: str,
+    roots: Sequence[str | None],
+    rootf: Callable[[str], str],
+    backend: str,
+) -> AnalysedText:
+    """``analysed_from_doc`` with roots given per token (the spaCy pipeline's normaliser)."""
     from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LOWER
 
-    text = doc.text
-    rootf = root_fn or root
-    lexemes = _lexeme_cache(rootf)
     strings = doc.vocab.strings
     starts: list[int] = []
     ends: list[int] = []
@@ -388,26 +565,17 @@ def analysed_from_doc(
             if "\n" in text[s:e]:
                 pending = SENTENCE
             continue
-        given = roots[i] if roots is not None else None
+        low = strings[lower_id]
+        given = roots[i]
         if given is not None:
-            low = strings[lower_id]
             r = given
             breaks = low in lexicon.CLAUSE_BREAKERS or r in lexicon.CLAUSE_BREAKERS
+        elif is_punct or not _has_letter(low):
+            r, breaks = low, False
         else:
-            entry = lexemes.get(lower_id)
-            if entry is None:
-                low = strings[lower_id]
-                if is_punct or not _has_letter(low):
-                    entry = (low, low, False)
-                else:
-                    r = rootf(low)
-                    breaks = low in lexicon.CLAUSE_BREAKERS or r in lexicon.CLAUSE_BREAKERS
-                    entry = (low, r, breaks)
-                lexemes[lower_id] = entry
-            low, r, breaks = entry
+            r = rootf(low)
+            breaks = low in lexicon.CLAUSE_BREAKERS or r in lexicon.CLAUSE_BREAKERS
         if pending == SENTENCE and bounds and text[s].islower() and not _opens_sentence(text, s):
-            # "dll. dan", "ya... koordinasinya": a full stop before a lowercase word
-            # does not end the sentence.
             pending = MINOR_CLAUSE
         if breaks and pending < MAJOR_CLAUSE:
             pending = MAJOR_CLAUSE
@@ -436,12 +604,12 @@ def analysed_from_doc(
     return AnalysedText(text, starts, ends, lowers, out_roots, flags, bounds, backend=backend)
 
 
-_LEXEME_CACHES: dict[Callable[[str], str], dict[int, tuple[str, str, bool]]] = {}
+_LEXEME_CACHES: dict[Callable[[str], str], dict[int, tuple[Any, ...]]] = {}
 _LEXEME_CACHE_MAX = 200_000
 
 
-def _lexeme_cache(rootf: Callable[[str], str]) -> dict[int, tuple[str, str, bool]]:
-    """Per root function: lowercase-string id -> (lowercase, root, breaks a clause)."""
+def _lexeme_cache(rootf: Callable[[str], str]) -> dict[int, tuple[Any, ...]]:
+    """Per root function: token spelling (spaCy orth id) -> ``_lexeme_entry``."""
     cache = _LEXEME_CACHES.get(rootf)
     if cache is None or len(cache) > _LEXEME_CACHE_MAX:
         cache = _LEXEME_CACHES[rootf] = {}
@@ -464,16 +632,19 @@ def _flag_notes(lowers: list[str], flags: list[int]) -> None:
     """Flag "[...]" spans (brackets included) as transcription notes."""
     n = len(lowers)
     i = 0
-    while i < n:
-        if lowers[i] == "[":
-            for j in range(i + 1, min(n, i + _NOTE_MAX_TOKENS)):
-                if lowers[j] == "]":
-                    for k in range(i, j + 1):
-                        flags[k] |= NOTE
-                    i = j
-                    break
-                if lowers[j] == "[":
-                    break
+    while True:
+        try:
+            i = lowers.index("[", i)  # jump from bracket to bracket
+        except ValueError:
+            return
+        for j in range(i + 1, min(n, i + _NOTE_MAX_TOKENS)):
+            if lowers[j] == "]":
+                for k in range(i, j + 1):
+                    flags[k] |= NOTE
+                i = j
+                break
+            if lowers[j] == "[":
+                break
         i += 1
 
 
@@ -487,7 +658,10 @@ def analyse(
     """
     doc = get_tokenizer()(text)
     return analysed_from_doc(
-        doc, root_fn=root_fn, backend=backend or (DEFAULT_BACKEND if root_fn is None else "custom")
+        doc,
+        root_fn=root_fn,
+        backend=backend or (DEFAULT_BACKEND if root_fn is None else "custom"),
+        text=text,
     )
 
 
@@ -498,8 +672,10 @@ def analyse_many(
     root_fn: Callable[[str], str] | None = None,
     backend: str | None = None,
 ) -> Iterator[AnalysedText]:
-    """Analyse many texts, lazily, in order."""
+    """Analyse many texts, lazily, in order (``batch_size`` is kept for callers; the
+    texts are tokenised one at a time, as ``Tokenizer.pipe`` does)."""
     tokenizer = get_tokenizer()
     name = backend or (DEFAULT_BACKEND if root_fn is None else "custom")
-    for doc in tokenizer.pipe(texts, batch_size=batch_size):
-        yield analysed_from_doc(doc, root_fn=root_fn, backend=name)
+    # One text at a time (what ``Tokenizer.pipe`` does), keeping each text at hand.
+    for text in texts:
+        yield analysed_from_doc(tokenizer(text), root_fn=root_fn, backend=name, text=text)
