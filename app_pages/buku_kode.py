@@ -14,7 +14,7 @@ import streamlit as st
 from qualcode import codebook as codebook_io
 from qualcode.errors import CodebookError, QualcodeError
 from qualcode.model import Code, Codebook
-from qualcode.ui import preview, review, state, widgets
+from qualcode.ui import preview, state, widgets
 from qualcode.ui.i18n import t
 from qualcode.ui.safe_html import Markup, chip, join, render_html, tag
 from qualcode.ui.text import code_tree, locate_phrase, segment_option, split_terms
@@ -57,14 +57,9 @@ def _tree_frame(book: Codebook, counts: dict[str, int]) -> pd.DataFrame:
 def _code_counts(frames: state.Data) -> dict[str, int]:
     """Segments per code (suggested, accepted or manual); a grouping code counts the
     segments of all its sub-codes."""
-    codings = frames.codings()
-    live = codings.loc[codings["status"] != "rejected"]
-    units = (
-        live["segment_id"]
-        .astype("string")
-        .fillna(live["document_id"].astype(str) + ":" + live["start"].astype(str))
-    )
-    sets = {str(k): set(v) for k, v in units.groupby(live["code_id"]).agg(set).items()}
+    sets: dict[str, set[str]] = {}
+    for code_id, unit in frames.project.coded_units():
+        sets.setdefault(code_id, set()).add(unit)
     book = frames.codebook
     for code in book.codes:
         if not code.codable:
@@ -362,7 +357,7 @@ with right:
                 format_func=lambda i: widgets.document_option(doc_rows[i]),
                 key=widgets.lkey("qc_cb_words_doc"),
             )
-            segs = data.cached("doc_segments", review.document_segments, int(doc_id))
+            segs = data.document_segments(int(doc_id))
             segs = segs.loc[segs["codable"]]
             seg_rows = {int(r["segment_id"]): r for r in segs.to_dict("records")}
             if seg_rows:

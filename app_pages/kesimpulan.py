@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from qualcode import analysis
-from qualcode.model import Conclusion
+from qualcode.model import SOURCE_TYPES, Conclusion
 from qualcode.ui import review, state, widgets
 from qualcode.ui.i18n import t
 from qualcode.ui.safe_html import chip, join, quote, render_html, tag
@@ -21,8 +21,9 @@ project = data.project
 codebook = data.codebook
 lang = widgets.lang()
 conclusions = data.conclusions()
-segments = data.segments()
-segment_rows = segments.set_index("segment_id")
+cited = {i for c in conclusions for i in (*c.supporting_segment_ids, *c.contradicting_segment_ids)}
+segments = data.segments_of(cited)  # the segments the findings cite, not every segment
+labels: dict[int, str] = {}
 STATUS_SYMBOLS = {"triangulated": "✓", "single-source": "①", "contested": "⚖", "absent": "–"}
 STATUS_ICONS = {
     "triangulated": ":material/verified:",
@@ -37,14 +38,37 @@ def status_text(status: str) -> str:
     return analysis.triangulation_label(status, lang)
 
 
+def segment_labels(segments: pd.DataFrame) -> dict[int, str]:
+    """Each segment as listed in a picker: "#12 Informan 2 · wawancara: Koordinasi…"."""
+    sources = {kind: widgets.source_label(kind) for kind in SOURCE_TYPES}
+    known = segments.loc[segments["segment_index"].notna()]
+    out: dict[int, str] = {}
+    for segment_id, index, informant, source, text in zip(
+        known["segment_id"].tolist(),
+        known["segment_index"].tolist(),
+        known["informant"].astype(str).tolist(),
+        known["source_type"].astype(str).tolist(),
+        known["text"].tolist(),
+        strict=True,
+    ):
+        who = " · ".join(x for x in (informant, sources.get(source, source)) if x)
+        out[int(segment_id)] = f"#{int(index) + 1} {who}: {snippet(text, 90)}"
+    return out
+
+
+def choices_with_labels(
+    frames: state.Data, codes: tuple[str, ...], statuses: tuple[str, ...], lang_: str
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The segments to choose evidence from and the label of each, made once per
+    version of the data (a label a segment, not a frame lookup a segment a run)."""
+    choices = review.segment_choices(frames, codes, statuses)
+    return choices, ({} if choices.empty else segment_labels(choices))
+
+
 def segment_label(segment_id: int) -> str:
-    if segment_id not in segment_rows.index:
-        return t("conclude.missing_segment", id=segment_id)
-    r = segment_rows.loc[segment_id]
-    who = " · ".join(
-        x for x in (str(r["informant"]), widgets.source_label(str(r["source_type"]))) if x
-    )
-    return f"#{int(r['segment_index']) + 1} {who}: {snippet(r['text'], 90)}"
+    if segment_id in labels:
+        return labels[segment_id]
+    return t("conclude.missing_segment", id=segment_id)
 
 
 def evidence_line(side: dict[str, Any]) -> str:
@@ -59,7 +83,8 @@ def evidence_line(side: dict[str, Any]) -> str:
 
 
 def _triangulate(frames: state.Data, conclusion: Conclusion) -> dict[str, Any]:
-    return analysis.triangulate_conclusion(conclusion, frames.segments())
+    # the segments every finding cites: this finding's and others', read once
+    return analysis.triangulate_conclusion(conclusion, frames.segments_of(cited))
 
 
 tab_findings, tab_codes = st.tabs([t("conclude.tab_findings"), t("conclude.tab_codes")])
@@ -108,8 +133,8 @@ with tab_findings:
             key=widgets.lkey(f"qc_c_status_{suffix}"),
             placeholder=t("common.all"),
         )
-        choices = data.cached(
-            "segment_choices", review.segment_choices, tuple(pick_codes), tuple(pick_status)
+        choices, labels = data.cached(
+            "segment_choices", choices_with_labels, tuple(pick_codes), tuple(pick_status), lang
         )
         supporting_now = list(current.supporting_segment_ids) if current else []
         contradicting_now = list(current.contradicting_segment_ids) if current else []
@@ -118,6 +143,9 @@ with tab_findings:
                 [*supporting_now, *contradicting_now, *(int(i) for i in choices["segment_id"])]
             )
         )
+        unlabelled = [i for i in options if i not in labels]  # cited, not among the choices
+        if unlabelled:
+            labels = {**labels, **segment_labels(data.segments_of(unlabelled))}
         st.caption(t("conclude.choices", n=len(choices)))
         supporting = st.multiselect(
             t("conclude.supporting"),

@@ -216,7 +216,7 @@ def review_queue() -> None:
         head[1].metric(t("condense.score"), f"{float(row['score']):.2f}")
         head[2].metric(t("condense.valence"), widgets.valence_label(str(row["valence"])))
         st.markdown(f"**{t('condense.why')}**")
-        evidence = review.evidence(str(row["evidence_json"]))
+        evidence = review.evidence(project.coding_evidence(coding_id))
         render_html(
             evidence_html(
                 str(row["text"]),
@@ -305,7 +305,7 @@ def review_queue() -> None:
 
 def context(document_id: int, index: int) -> None:
     """The paragraphs before and after a segment, e.g. the question it answers."""
-    segs = data.cached("doc_segments", review.document_segments, document_id)
+    segs = data.document_segments(document_id)
     near = segs.loc[(segs["segment_index"] >= index - 2) & (segs["segment_index"] <= index + 1)]
     text = data.document_text(document_id)
     blocks = [
@@ -333,7 +333,7 @@ def _colour(code_id: str) -> str:
 def reading() -> None:
     doc_id = need_document()
     text = data.document_text(doc_id)
-    segs = data.cached("doc_segments", review.document_segments, doc_id)
+    segs = data.document_segments(doc_id)
     shown = data.cached("filtered", review.filtered, filters)
     blocks = [
         Block(
@@ -371,7 +371,7 @@ def reading() -> None:
 def manual() -> None:
     doc_id = need_document()
     text = data.document_text(doc_id)
-    segs = data.cached("doc_segments", review.document_segments, doc_id)
+    segs = data.document_segments(doc_id)
     segs = segs.loc[segs["codable"]]
     if segs.empty:
         st.info(t("condense.no_segments"))
@@ -491,7 +491,7 @@ def memos() -> None:
     )
     target: str
     if kind == "segment":
-        segs = data.cached("doc_segments", review.document_segments, doc_id)
+        segs = data.document_segments(doc_id)
         rows = {int(r["segment_id"]): r for r in segs.to_dict("records")}
         chosen = st.selectbox(
             t("condense.segment"),
@@ -546,7 +546,10 @@ def memo_overview() -> None:
     memos_ = data.memos()
     if not memos_:
         return
-    segments = data.segments().set_index("segment_id")
+    cited = [
+        int(m.target_id) for m in memos_ if m.target_type == "segment" and m.target_id.isdigit()
+    ]
+    segments = data.segments_of(cited).set_index("segment_id")
 
     def target_of(kind: str, target: str) -> str:
         if kind == "segment" and target.isdigit() and int(target) in segments.index:

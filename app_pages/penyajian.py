@@ -305,7 +305,7 @@ def show_network() -> None:
     else:
         a, b = value.split("|")
         edge = next(e for e in net["edge_list"] if e["a"] == a and e["b"] == b)
-        segments = data.segments()
+        segments = data.segments_of(i for i in edge["segments"] if not pd.isna(i))
         rows = segments.loc[segments["segment_id"].isin(edge["segments"])]
         st.subheader(
             t(

@@ -11,7 +11,6 @@ not in the codebook follow in natural order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Literal
 
@@ -257,13 +256,10 @@ def _dimension_values(dimension: str, frame: pd.DataFrame, codebook: Codebook) -
     return natural_sorted(v for v in present if v != "")
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def condense(text: str, max_chars: int = 160) -> str:
     """``text`` on one line, cut at a word boundary to at most ``max_chars``
     characters (the ellipsis included) when longer."""
-    flat = _SPACES.sub(" ", str(text)).strip()
+    flat = " ".join(str(text).split())  # whitespace runs as one space, ends trimmed
     if len(flat) <= max_chars:
         return flat
     cut = flat[: max(max_chars - 1, 0)]

@@ -4,14 +4,17 @@ network as an Altair chart, frequency bars. No Streamlit here."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING
 
-import altair as alt
 import networkx as nx
 import pandas as pd
 
 from qualcode.analysis.filters import label as category_label
 from qualcode.model import VALENCES, Codebook
 from qualcode.ui.safe_html import safe_colour
+
+if TYPE_CHECKING:  # Altair is imported by the charts, not by the matrices' first view
+    import altair as alt
 
 VALENCE_COLOURS = {"pendukung": "#2E8B57", "penghambat": "#C0392B", "netral": "#9CA3AF"}
 
@@ -102,6 +105,8 @@ def network_chart(
 ) -> alt.LayerChart:
     """Edges as lines (width by weight), nodes as circles (area by frequency, in the
     code's colour), names beside them. Clicking a node selects it (``node``)."""
+    import altair as alt
+
     axis = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
     scale = alt.Scale(padding=40)
     pick = alt.selection_point(name="node", fields=["code_id"], on="click", clear="dblclick")
@@ -164,6 +169,8 @@ def frequency_chart(
 ) -> alt.Chart:
     """Horizontal bars of codings per ``by`` value ("code_id" or "informant"),
     stacked by valence."""
+    import altair as alt
+
     frame = codings.loc[codings[by].astype(str) != ""]
     counts = frame.groupby([by, "valence"]).size().reset_index(name="n")
     counts["label"] = counts[by].map(lambda v: names(str(v)))

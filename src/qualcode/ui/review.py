@@ -4,7 +4,7 @@ each function takes an object with the frame methods of ``qualcode.ui.state.Data
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -20,6 +20,8 @@ class Frames(Protocol):
     def codings(self) -> pd.DataFrame: ...
 
     def segments(self) -> pd.DataFrame: ...
+
+    def segments_of(self, segment_ids: Iterable[int]) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -106,14 +108,15 @@ def segment_choices(
     codings = codings.loc[codings["segment_id"].notna()]
     if codings.empty:
         return pd.DataFrame(columns=["segment_id", "informant", "source_type", "document", "text"])
-    grouped = codings.groupby("segment_id", sort=False).agg(
-        informant=("informant", "first"),
-        source_type=("source_type", "first"),
-        document=("document", "first"),
-        document_id=("document_id", "first"),
-        code_ids=("code_id", lambda s: tuple(dict.fromkeys(s))),
-    )
-    segments = data.segments().set_index("segment_id")
+    firsts = codings.drop_duplicates("segment_id")
+    grouped = firsts.loc[:, ["informant", "source_type", "document", "document_id"]]
+    grouped.index = pd.Index(firsts["segment_id"], name="segment_id")
+    pairs = codings.drop_duplicates(["segment_id", "code_id"])
+    code_ids: dict[Any, list[str]] = {}
+    for segment_id, code_id in zip(pairs["segment_id"], pairs["code_id"], strict=True):
+        code_ids.setdefault(segment_id, []).append(code_id)
+    grouped["code_ids"] = [tuple(code_ids[i]) for i in grouped.index]
+    segments = data.segments_of(grouped.index).set_index("segment_id")
     grouped["text"] = segments["text"].reindex(grouped.index.astype("int64")).to_numpy()
     grouped["segment_index"] = (
         segments["segment_index"].reindex(grouped.index.astype("int64")).to_numpy()

@@ -9,12 +9,18 @@ frame is brought up to date by replaying the decision (``qualcode.ui.frames``), 
 what is computed from it (matrices, queue, counts) is computed again. Auto-coding
 writes no audit entry, so the app bumps a local epoch after running it (and the
 sidebar's reload button does the same for changes made outside the app).
+
+A page reads only what it shows: the sidebar's numbers are counted by the database,
+one document's segments or the segments a finding cites are read without the
+others, and the codings frame leaves out the evidence (read for the one coding the
+review queue shows). Every run costs one query for the newest audit id; the
+entities' versions are read again (in one query) only when it changed.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -122,19 +128,15 @@ class Versions:
         return (*self.codings_key, self.memo, self.conclusion)
 
 
-def _last_audit_id(project: Project, entity: str | None = None) -> int:
-    log = project.audit_log(entity=entity, limit=1)
-    return int(log["id"].iloc[0]) if len(log) else 0
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def _entity_versions(_project: Project, location: str, newest: int) -> dict[str, int]:
-    return {entity: _last_audit_id(_project, entity) for entity in ENTITIES}
+    found = _project.entity_versions()
+    return {entity: found.get(entity, 0) for entity in ENTITIES}
 
 
 def versions(project: Project) -> Versions:
     """What changed since the frames were cached: one small query when nothing did."""
-    newest = _last_audit_id(project)
+    newest = project.data_version()
     per = _entity_versions(project, project.location, newest)
     return Versions(
         document=per["document"],
@@ -169,27 +171,28 @@ PATCH_WINDOW = 500
 def _codings_base(
     _project: Project, location: str, key: tuple[int, ...]
 ) -> tuple[int, pd.DataFrame]:
-    """The codings frame and the newest coding audit entry it includes."""
+    """The codings frame and the newest audit entry it includes."""
     for _ in range(3):
-        mark = _last_audit_id(_project, "coding")
-        frame = _project.codings_frame()
-        if _last_audit_id(_project, "coding") == mark:
+        mark = _project.data_version()
+        frame = _project.codings_frame(evidence=False)
+        if _project.data_version() == mark:
             break
     return mark, frame
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _codings(_project: Project, location: str, key: tuple[int, ...], coding: int) -> pd.DataFrame:
-    mark, frame = _codings_base(_project, location, (*key, coding // PATCH_WINDOW))
-    if coding <= mark:
-        return frame
+def _codings(
+    _project: Project, location: str, key: tuple[int, ...], coding: int, mark: int, _frame: Any
+) -> pd.DataFrame:
+    """``_frame`` (read at audit entry ``mark``) after the decisions made since."""
+    frame: pd.DataFrame = _frame
     entries = _project.audit_log(entity="coding", limit=2 * PATCH_WINDOW)
     newer = entries.loc[entries["id"] > mark]
     if len(newer) < len(entries) or len(entries) < 2 * PATCH_WINDOW:
         patched = apply_coding_changes(frame, newer, _project.codebook)
         if patched is not None:
             return patched
-    return _project.codings_frame()
+    return _project.codings_frame(evidence=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -200,6 +203,21 @@ def _memos(_project: Project, location: str, key: tuple[int, int]) -> list[Memo]
 @st.cache_data(show_spinner=False, max_entries=16)
 def _conclusions(_project: Project, location: str, key: tuple[int, int]) -> list[Conclusion]:
     return _project.conclusions()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _segments_of(
+    _project: Project, location: str, segment_ids: tuple[int, ...], key: tuple[int, ...]
+) -> pd.DataFrame:
+    return _project.segments_frame(segment_ids=segment_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _document_segments(
+    _project: Project, location: str, document_id: int, key: tuple[int, ...]
+) -> pd.DataFrame:
+    frame = _project.segments_frame(document_id)
+    return frame.sort_values("segment_index", kind="stable").reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -233,16 +251,32 @@ class Data:
         return _segments(self.project, self.project.location, self.v.documents_key)
 
     def codings(self) -> pd.DataFrame:
-        v = self.v
-        return _codings(
-            self.project, self.project.location, (v.document, v.codebook, v.epoch), v.coding
-        )
+        """The codings frame without ``evidence_json`` (``Project.coding_evidence``
+        reads the evidence of the coding shown)."""
+        v, location = self.v, self.project.location
+        key = (v.document, v.codebook, v.epoch)
+        mark, frame = _codings_base(self.project, location, (*key, v.coding // PATCH_WINDOW))
+        if v.coding <= mark:
+            return frame
+        return _codings(self.project, location, key, v.coding, mark, frame)
 
     def memos(self) -> list[Memo]:
         return _memos(self.project, self.project.location, (self.v.memo, self.v.epoch))
 
     def conclusions(self) -> list[Conclusion]:
         return _conclusions(self.project, self.project.location, (self.v.conclusion, self.v.epoch))
+
+    def segments_of(self, segment_ids: Iterable[int]) -> pd.DataFrame:
+        """The segments of ``segment_ids`` (those that exist), in reading order, read
+        without the others."""
+        wanted = tuple(sorted({int(i) for i in segment_ids}))
+        return _segments_of(self.project, self.project.location, wanted, self.v.documents_key)
+
+    def document_segments(self, document_id: int) -> pd.DataFrame:
+        """One document's segments in reading order, read without the others."""
+        return _document_segments(
+            self.project, self.project.location, int(document_id), self.v.documents_key
+        )
 
     def document_text(self, document_id: int) -> str:
         return _document_text(
