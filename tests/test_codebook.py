@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -280,6 +281,57 @@ def test_dump_round_trip_of_arbitrary_text(
         cues=ValenceCues(negators=("tidak",), hedges=tuple(phrases)),
     )
     assert parse_codebook(dump_codebook(book)) == book
+
+
+def _all_terms(book: Codebook) -> set[str]:
+    terms = {
+        t
+        for key in ("supporting", "inhibiting", "negators", "hedges")
+        for t in getattr(book.cues, key)
+    }
+    for code in book.codes:
+        terms |= {*code.keywords, *code.phrases, *code.supporting_cues, *code.inhibiting_cues}
+    return terms
+
+
+# Terms YAML would not write plain, or would read back as something else.
+_AWKWARD_TERMS = (
+    "yes", "No", "TRUE", "false", "on", "Off", "null", "NULL", "~", "y", "n", "", " a",
+    "a ", "a  b", "2020", "2001-12-14", "1e5", "1.5", ".inf", "inf", "nan", ".NaN", "0x1f",
+    "1:20", "1_000", "-", "- a", "a-", "-a", "a- b", "e-office", "covid-19", "jum'at",
+    "a: b", "a:b", "#a", "a #b", "a,b", "[a]", "{a}", "a&b", "*a", "!a", "|a", ">a", "%a",
+    "@a", "`a", '"a"', "'a'", "?a", "a?", "café", "kerja sama", "sp4n-lapor", "=", "<<",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [None, *template_names()])
+def test_flow_items_are_written_as_yaml_writes_them(name: str | None) -> None:
+    book = load_codebook(None if name is None else template_path(name))
+    for term in sorted(_all_terms(book)) + list(_AWKWARD_TERMS):
+        item = cbm._flow_item(term)
+        assert item == cbm._yaml_flow_item(term), term
+        assert yaml.safe_load(f"[{item}]") == [term], term
+
+
+@settings(max_examples=300, deadline=None)
+@given(term=st.text(alphabet="abyesnoTruNL019 -_.:'", max_size=12))
+def test_flow_item_fast_path_matches_yaml(term: str) -> None:
+    assert cbm._flow_item(term) == cbm._yaml_flow_item(term)
+
+
+@pytest.mark.parametrize(
+    "path", [None, ROOT / "codebook.yaml", *map(template_path, template_names())]
+)
+def test_dump_is_byte_identical_to_dumping_every_term_with_yaml(
+    path: Path | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = load_codebook(path)
+    fast = dump_codebook(book)
+    monkeypatch.setattr(cbm, "_flow_item", cbm._yaml_flow_item)
+    slow = dump_codebook(book)
+    assert fast == slow
+    assert yaml.safe_load(fast) == yaml.safe_load(slow)
+    assert parse_codebook(fast) == dataclasses.replace(book, source_path=None)
 
 
 # --------------------------------------------------------------------------- a researcher's own

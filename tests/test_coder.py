@@ -559,3 +559,92 @@ def test_own_cue_counts_for_its_code(default_coder: Coder) -> None:
 def test_no_complaints_is_supporting(default_coder: Coder) -> None:
     text = "Kemarin kita kerja sampai malam, nggak ada yang ngeluh."
     assert by_code(default_coder.code_text(text))["responsivitas"].valence == "pendukung"
+
+
+# --------------------------------------------------------------------------- compiling
+
+
+def _codebooks() -> list[Codebook]:
+    from qualcode import codebook as codebook_io
+
+    books = [make_codebook(), codebook_io.load_codebook()]
+    return books + [
+        codebook_io.load_codebook(codebook_io.template_path(n))
+        for n in codebook_io.template_names()
+    ]
+
+
+def _written_units(term: str, exact: bool) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """A cue's roots and forms computed straight from its analysis (the coder's rule)."""
+    analysed = analyse(term)
+    units = coder_module._units(analysed)
+    roots: list[str] = []
+    surfaces: list[str | None] = []
+    for r, tok, key in zip(units.roots, units.toks, units.keys, strict=True):
+        if r is None:
+            continue
+        roots.append(r)
+        derived = (
+            " " not in analysed.roots[tok]
+            and key != r
+            and (exact or coder_module._strip_clitic(key) != r)
+        )
+        surfaces.append(key if derived else None)
+    return tuple(roots), tuple(surfaces)
+
+
+def _compiled(coder: Coder) -> tuple[object, ...]:
+    return (
+        coder.terms,
+        coder.cues,
+        coder.negators,
+        coder._term_index,
+        coder._cue_index,
+        coder._negator_index,
+        coder._negator_roots,
+    )
+
+
+@pytest.mark.parametrize("book", _codebooks(), ids=lambda b: b.name)
+def test_term_units_are_the_terms_analysed(book: Codebook) -> None:
+    coder = Coder(book)
+    assert coder.term_units
+    for term, (roots, loose, exact) in coder.term_units.items():
+        assert (roots, loose) == _written_units(term, exact=False), term
+        assert (roots, exact) == _written_units(term, exact=True), term
+        assert coder._root_terms(term) == roots
+        assert frozenset(roots) == coder_module.match_roots(analyse(term))
+
+
+@pytest.mark.parametrize("extra_cues", [True, False])
+@pytest.mark.parametrize("book", _codebooks(), ids=lambda b: b.name)
+def test_coder_from_known_units_equals_one_built_from_scratch(
+    book: Codebook, extra_cues: bool
+) -> None:
+    scratch = Coder(book, extra_cues=extra_cues)
+    known = Coder(book, extra_cues=extra_cues, known_units=scratch.term_units)
+    assert _compiled(known) == _compiled(scratch)
+    assert known.term_units == scratch.term_units
+    # Some terms known, the others analysed (a codebook edit).
+    half = dict(list(scratch.term_units.items())[::2])
+    partly = Coder(book, extra_cues=extra_cues, known_units=half)
+    assert _compiled(partly) == _compiled(scratch)
+    assert partly.term_units == scratch.term_units
+    # Units of terms no longer in the codebook are not carried on.
+    stale = {"istilah lama": (("istilah", "lama"), (None, None), (None, None))}
+    assert "istilah lama" not in Coder(book, known_units=stale).term_units
+
+
+def test_known_units_are_used_as_given() -> None:
+    book = make_codebook()
+    scratch = Coder(book)
+    term = scratch.terms[0].term
+    fake = {term: (("zzz",), (None,), (None,))}
+    assert Coder(book, known_units=fake).terms[0].units == ("zzz",)
+
+
+def test_term_roots_of_a_term_outside_the_codebook() -> None:
+    coder = Coder(make_codebook())
+    assert coder.term_roots("pertanggungjawaban") == ("tanggung", "jawab")
+    assert coder.term_roots("koordinasi") == coder._root_terms("koordinasi")
+    assert "pertanggungjawaban" not in coder.term_units

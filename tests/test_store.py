@@ -102,7 +102,7 @@ def test_store_creates_schema_matching_the_tables(tmp_path):
     for table in metadata.sorted_tables:
         assert table.name in tables
         assert columns[table.name] == {c.name for c in table.columns}, table.name
-    assert database.schema_revision() == "0001"
+    assert database.schema_revision() == "0002"
     database.close()
 
 

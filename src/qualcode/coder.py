@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -258,6 +258,12 @@ class _Units:
 
 T = TypeVar("T", "_Term", "_Cue")
 
+# What compiling a codebook term takes from its analysis: its roots, and per root the
+# written form a cue matches exactly (None: any form), without and with a clitic kept
+# (``Coder._cue_units``). Analysing a term (stemming words not seen before) is most of
+# the cost of building a coder, so these can be kept and passed to the next one.
+TermUnits = tuple[tuple[str, ...], tuple[str | None, ...], tuple[str | None, ...]]
+
 
 def _units(analysed: AnalysedText) -> _Units:
     cached: _Units | None = analysed._cache.get("units")
@@ -463,6 +469,9 @@ class Coder:
     ``backend`` names it so analyses of different backends are not mixed.
     ``extra_cues`` adds ``lexicon.EXTRA_INHIBITING``/``EXTRA_SUPPORTING`` (informal
     and English cues such as "down", "lemot") to the codebook's own.
+    ``known_units`` (a previous coder's ``term_units``, made with the same root
+    function and ``ANALYSIS_VERSION``) saves analysing those terms again; the coder
+    is the same as one built without it.
     """
 
     def __init__(
@@ -472,12 +481,17 @@ class Coder:
         root_fn: Callable[[str], str] | None = None,
         backend: str | None = None,
         extra_cues: bool = True,
+        known_units: Mapping[str, TermUnits] | None = None,
     ) -> None:
         self.codebook = codebook
         self.root_fn = root_fn
         self.backend = backend or (DEFAULT_BACKEND if root_fn is None else "custom")
         self.extra_cues = extra_cues
         self._rootf = root_fn or default_root
+        self._known_units: Mapping[str, TermUnits] = known_units or {}
+        # Every term, cue and negator compiled, with its units: pass it as
+        # ``known_units`` to a later coder with the same root function.
+        self.term_units: dict[str, TermUnits] = {}
         self.codes: dict[str, Code] = {c.id: c for c in codebook.codes if c.codable}
         self.terms: list[_Term] = self._compile_terms()
         self.cues: list[_Cue] = self._compile_cues()
@@ -504,8 +518,34 @@ class Coder:
 
     def _root_terms(self, text: str) -> tuple[str, ...]:
         """Roots of a codebook term, tokenised and rooted exactly like the texts."""
-        units = _units(analyse(text, root_fn=self.root_fn, backend=self.backend))
-        return tuple(r for r in units.roots if r is not None)
+        return self._compiled_units(text)[0]
+
+    def term_roots(self, text: str) -> tuple[str, ...]:
+        """Roots of any term (also one not in the codebook), as ``_root_terms``."""
+        found = self.term_units.get(text) or self._known_units.get(text)
+        return found[0] if found is not None else self._analyse_term(text)[0]
+
+    def _compiled_units(self, text: str) -> TermUnits:
+        found = self.term_units.get(text)
+        if found is None:
+            found = self._known_units.get(text) or self._analyse_term(text)
+            self.term_units[text] = found
+        return found
+
+    def _analyse_term(self, text: str) -> TermUnits:
+        analysed = analyse(text, root_fn=self.root_fn, backend=self.backend)
+        units = _units(analysed)
+        roots: list[str] = []
+        loose: list[str | None] = []
+        exact: list[str | None] = []
+        for r, tok, key in zip(units.roots, units.toks, units.keys, strict=True):
+            if r is None:
+                continue
+            roots.append(r)
+            derived = " " not in analysed.roots[tok] and key != r
+            exact.append(key if derived else None)
+            loose.append(key if derived and _strip_clitic(key) != r else None)
+        return tuple(roots), tuple(loose), tuple(exact)
 
     @staticmethod
     def _surface_key(word: str) -> str:
@@ -520,18 +560,8 @@ class Coder:
         ``exact`` keeps a clitic too: the hedge "harusnya" (should have been) must not
         match "harus" (must), nor "idealnya" the plain "ideal".
         """
-        analysed = analyse(text, root_fn=self.root_fn, backend=self.backend)
-        units = _units(analysed)
-        roots: list[str] = []
-        surfaces: list[str | None] = []
-        for r, tok, key in zip(units.roots, units.toks, units.keys, strict=True):
-            if r is None:
-                continue
-            roots.append(r)
-            whole = analysed.roots[tok]
-            derived = " " not in whole and key != r and (exact or _strip_clitic(key) != r)
-            surfaces.append(key if derived else None)
-        return tuple(roots), tuple(surfaces)
+        roots, loose, exact_forms = self._compiled_units(text)
+        return roots, exact_forms if exact else loose
 
     def _compile_terms(self) -> list[_Term]:
         raw: list[tuple[str, str, tuple[str, ...], Literal["keyword", "phrase"]]] = []

@@ -8,9 +8,11 @@ crash leaves the project as it was after the last finished file or document.
 from __future__ import annotations
 
 import contextlib
+import gc
 import getpass
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,8 +23,9 @@ import pandas as pd
 from qualcode import codebook as codebook_io
 from qualcode.analysis import filters as analysis_filters
 from qualcode.corpus import (
+    FileReader,
     ReadLimits,
-    iter_documents,
+    list_files,
     normalise_text,
     read_bytes,
     safe_file_name,
@@ -35,6 +38,7 @@ from qualcode.model import (
     Conclusion,
     Memo,
     ProjectData,
+    Segment,
     SourceDocument,
 )
 from qualcode.segmentation import segment_document
@@ -169,10 +173,16 @@ class Project:
         parents and frameworks, no parent cycles...): a ``CodebookError`` leaves the
         project as it was."""
         yaml_text = codebook_io.dump_codebook(codebook)
-        codebook = codebook_io.parse_codebook(yaml_text, source="the new codebook")
+        if not _one_checked_edit(self._codebook, codebook):
+            codebook = codebook_io.parse_codebook(yaml_text, source="the new codebook")
+        if self._codebook is not None:
+            _remember_codebook(self._codebook_hash, self._codebook)
         with self.db.write() as conn:
             digest = rec.save_codebook(conn, codebook, yaml_text, actor or default_actor())
-        self._codebook = None
+        # Kept parsed: the next code() compares it with the version documents were
+        # coded with, and parsing a large codebook costs more than the re-match.
+        _remember_codebook(digest, codebook)
+        self._codebook, self._codebook_hash = codebook, digest
         return digest
 
     def codebook_history(self) -> list[dict[str, Any]]:
@@ -188,7 +198,11 @@ class Project:
         limits: ReadLimits | None = None,
         progress: Progress | None = None,
     ) -> ImportReport:
-        """Read, segment and store files and folders; one bad file never stops the rest."""
+        """Read, segment and store files and folders; one bad file never stops the rest.
+
+        A large import reads and segments its files in forked worker processes (see
+        ``_prepared_files``; ``QUALCODE_WORKERS=1`` keeps it in this process) and
+        stores them from this one, in order, one transaction per file."""
         from qualcode.merge import is_exchange_file
 
         report = ImportReport()
@@ -197,14 +211,15 @@ class Project:
         for path in exchange:
             report.files.append(self.import_exchange(path))
         plain = [p for p in paths if p not in exchange]
-        items = list(iter_documents(plain, limits=limits or read_limits())) if plain else []
-        for done, (path, item) in enumerate(items, start=1):
+        listed = list(list_files(plain)) if plain else []
+        prepared = _prepared_files(self, listed, limits or read_limits())
+        for done, (path, item, segments) in enumerate(prepared, start=1):
             if isinstance(item, ReadError):
                 report.files.append(FileResult(str(path), "error", message=str(item)))
             else:
-                report.files.append(self._store_document(item, str(path)))
+                report.files.append(self._store_document(item, str(path), segments))
             if progress:
-                progress(done, len(items), Path(path).name)
+                progress(done, len(listed), Path(path).name)
         return report
 
     def import_exchange(
@@ -268,17 +283,22 @@ class Project:
             source = replace(source, text=text)
         return self._store_document(source, source.path or source.name)
 
-    def _store_document(self, source: SourceDocument, path: str) -> FileResult:
+    def _store_document(
+        self,
+        source: SourceDocument,
+        path: str,
+        segments: list[Segment] | QualcodeError | None = None,
+    ) -> FileResult:
+        """Segment (unless ``segments`` comes from ``_segment_source``) and store."""
         result = FileResult(path, "imported", name=source.name, source_type=source.source_type)
         try:
-            interviewer = [str(source.metadata.get("interviewer", "")).strip()]
-            segments = segment_document(
-                source.text,
-                source.source_type,
-                interviewer_labels=[label for label in interviewer if label],
-            )
+            if segments is None:
+                segments = _segment_source(source)
+            if isinstance(segments, QualcodeError):
+                raise segments
+            sha256 = source.sha256
             with self.db.write() as conn:
-                existing = rec.find_document_by_sha(conn, source.sha256)
+                existing = rec.find_document_by_sha(conn, sha256)
                 if existing is not None:
                     result.status = "duplicate"
                     result.document_id = existing
@@ -292,7 +312,7 @@ class Project:
                     action="import",
                     entity="document",
                     entity_id=document_id,
-                    after={"name": source.name, "sha256": source.sha256, "path": path},
+                    after={"name": source.name, "sha256": sha256, "path": path},
                 )
         except QualcodeError as exc:
             return FileResult(path, "error", name=source.name, message=str(exc))
@@ -338,16 +358,21 @@ class Project:
     ) -> CodingReport:
         """Auto-code every document whose coding is out of date with the codebook.
 
-        Only codes whose definition changed are re-matched, language analysis is
-        reused from the cache, and codings a human reviewed are never touched.
+        An edit that cannot change matches (a label, a description, a colour) re-codes
+        nothing; one that only adds or removes keywords or phrases re-matches only the
+        segments holding a root of such a term (``qualcode.recode``); anything else
+        re-matches every segment. Language analysis is reused from the cache, and
+        codings a human reviewed are never touched.
 
         Each document is read, analysed and matched outside any transaction, then
-        written in one transaction of its own. Large runs spread the documents over
-        ``workers`` processes (default: ``coding_workers``) when this process can
-        fork them safely (the CLI, scripts; not the app's multi-threaded server);
-        the result is the same.
+        written in one transaction of its own (the segments of a term edit, all in
+        one). Large runs spread the documents over ``workers`` processes (default:
+        ``coding_workers``) when this process can fork them safely (the CLI, scripts;
+        not the app's multi-threaded server); the result is the same.
         """
+        from qualcode import recode
         from qualcode.coder import PIPELINE_VERSION, Coder
+        from qualcode.nlp.analyze import ANALYSIS_VERSION
 
         codebook = self.codebook
         report = CodingReport()
@@ -355,55 +380,107 @@ class Project:
             digest = rec.get_info(conn, "codebook_hash")
             hashes = rec.code_hashes(conn)
             states = rec.coding_states(conn)
-            sizes = {int(r["document_id"]): int(r["n_chars"]) for r in rec.document_rows(conn)}
+            coded = rec.coded_code_ids(conn)
+            kept_units = rec.get_info(conn, recode.TERM_UNITS_KEY)
         codable_ids = [c.id for c in codebook.codes if c.codable]
-        wanted = {cid: hashes.get(cid, "") for cid in codable_ids}
-        wanted[""] = PIPELINE_VERSION
-        with self.db.write() as conn:
-            rec.remove_codings_for_unknown_codes(conn, codable_ids)
-        scope_all: set[str] = set()
+        wanted = recode.coding_state(codebook, digest, PIPELINE_VERSION)
+        if not coded <= set(codable_ids):
+            with self.db.write() as conn:
+                rec.remove_codings_for_unknown_codes(conn, codable_ids)
         doc_ids = sorted(states)
-        tasks: list[tuple[int, tuple[str, ...]]] = []
         done = 0
+
+        def tick(name: str = "") -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, len(doc_ids), name)
+
+        full: list[int] = []
+        by_version: dict[str, dict[int, dict[str, str]]] = {}
         for document_id in doc_ids:
             state = states[document_id]
-            if force or state.get("") != PIPELINE_VERSION:
-                scope = set(codable_ids)
-            else:
-                changed = {cid for cid in codable_ids if state.get(cid) != wanted[cid]}
-                # The coder keeps only each segment's leading codes, so one code's
-                # result depends on the others: re-match every code (from the cached
-                # analyses) wherever any code changed.
-                scope = set(codable_ids) if changed else set()
-            if not scope:
+            if force or state.get(recode.PIPELINE_KEY) != PIPELINE_VERSION:
+                full.append(document_id)
+            elif recode.same_matching(state, wanted):
                 report.skipped += 1
-                done += 1
-                if progress:
-                    progress(done, len(doc_ids), "")
-                continue
-            scope_all |= scope
-            tasks.append((document_id, tuple(sorted(scope))))
-        report.codes_in_scope = sorted(scope_all)
+                tick()
+            else:
+                old_digest = state.get(recode.CODEBOOK_KEY, "")
+                by_version.setdefault(old_digest, {})[document_id] = state
+        # The coder keeps only each segment's leading codes, so one code's result
+        # depends on the others: every code of a re-matched segment is re-matched.
+        partial: dict[int, dict[str, str]] = {}
+        terms: set[str] = set()
+        for old_digest, group in by_version.items():
+            old = self._codebook_version(old_digest)
+            changed = None if old is None else recode.changed_terms(old, codebook)
+            before = None if old is None else recode.coding_state(old, old_digest, PIPELINE_VERSION)
+            for document_id, state in group.items():
+                if changed is None or state != before:
+                    full.append(document_id)
+                else:
+                    partial[document_id] = state
+            terms |= set(changed or ())
+        report.codes_in_scope = sorted(codable_ids) if full or partial else []
+        if not full and not partial:
+            return report
+        job = _CodingJob(digest, hashes, wanted, PIPELINE_VERSION, ANALYSIS_VERSION)
+        known = recode.load_term_units(kept_units, recode.term_units_version())
+        coder = Coder(codebook, known_units=known)
+        if coder.term_units.keys() != known.keys():
+            # Kept for the next run: analysing the terms is most of building a coder.
+            with self.db.write() as conn:
+                rec.set_info(conn, recode.TERM_UNITS_KEY, recode.dump_term_units(coder))
+        if partial:
+            rematched = recode.rematch(
+                self.db, coder, job, partial, sorted(terms), progress=lambda _d: tick()
+            )
+            report.documents += len(rematched.counts)
+            report.skipped += len(rematched.unchanged)
+            report.segments += rematched.segments
+            for counts in rematched.counts.values():
+                for key in ("added", "updated", "removed", "kept"):
+                    setattr(report, key, getattr(report, key) + counts[key])
+            full.extend(rematched.fallback)
+        scope = tuple(sorted(codable_ids))
+        tasks = [(document_id, scope) for document_id in sorted(full)]
         if not tasks:
             return report
-        job = _CodingJob(digest, hashes, wanted, PIPELINE_VERSION)
+        with self.db.read() as conn:
+            sizes = {int(r["document_id"]): int(r["n_chars"]) for r in rec.document_rows(conn)}
         n_workers = coding_workers(sum(sizes.get(d, 0) for d, _ in tasks), workers)
         if n_workers > 1 and len(tasks) > 1 and _can_fork():
-            results = _code_in_processes(self, codebook, job, tasks, n_workers)
+            results = _code_in_processes(self, coder, job, tasks, n_workers)
         else:
-            coder = Coder(codebook)
             results = (_code_document(self.db, coder, job, task) for task in tasks)
         for result in results:
-            done += 1
             if result is not None:
                 report.documents += 1
                 report.segments += result["segments"]
                 report.analysed += result["analysed"]
                 for key in ("added", "updated", "removed", "kept"):
                     setattr(report, key, getattr(report, key) + result[key])
-            if progress:
-                progress(done, len(doc_ids), result["name"] if result else "")
+            tick(result["name"] if result else "")
         return report
+
+    def _codebook_version(self, digest: str) -> Codebook | None:
+        """The project's codebook version with this hash, or None when unknown."""
+        if not digest:
+            return None
+        known = _PARSED_CODEBOOKS.get(digest)
+        if known is not None:
+            return known
+        with self.db.read() as conn:
+            text = rec.codebook_version_yaml(conn, digest)
+        if text is None:
+            return None
+        try:
+            codebook = codebook_io.parse_codebook(text, source=f"codebook version {digest}")
+        except QualcodeError:
+            return None
+        _remember_codebook(digest, codebook)
+        return codebook
 
     def save_suggestions(
         self,
@@ -610,20 +687,71 @@ class Project:
         with self.db.read() as conn:
             return rec.get_document(conn, document_id)
 
-    def segments_frame(self) -> pd.DataFrame:
-        with self.db.read() as conn:
-            rows = rec.segment_rows(conn)
-        frame = _frame(rows, SEGMENT_COLUMNS)
+    def segments_frame(
+        self, document_id: int | None = None, *, segment_ids: Iterable[int] | None = None
+    ) -> pd.DataFrame:
+        """Every segment with its document and text (docs/FRAMES.md); only one
+        document's, or only ``segment_ids`` (those found), when given."""
+        with _bulk_read():
+            with self.db.read() as conn:
+                rows = rec.segment_rows(conn, document_id, segment_ids)
+                if document_id is None and segment_ids is None:
+                    documents = rec.document_rows(conn)
+                    texts = rec.document_texts(conn) if rows["segment_id"] else {}
+                else:  # only the documents these segments belong to
+                    documents = rec.document_rows(conn, set(rows["document_id"]))
+                    texts = rec.document_texts(conn, set(rows["document_id"]))
+            frame = _spans_frame(rows, documents, texts, SEGMENT_COLUMNS)
         frame["codable"] = frame["codable"].astype(bool)
         return frame
 
-    def codings_frame(self) -> pd.DataFrame:
-        with self.db.read() as conn:
-            rows = rec.coding_rows(conn)
-        frame = _frame(rows, CODING_COLUMNS)
+    def codings_frame(self, *, evidence: bool = True) -> pd.DataFrame:
+        """Every coding with its document, segment and code (docs/FRAMES.md), plus
+        ``evidence_json``, ``version`` and ``updated_at``. ``evidence=False`` leaves
+        out ``evidence_json`` (the largest column; ``coding_evidence`` reads one)."""
+        columns = [c for c in CODING_COLUMNS if evidence or c != "evidence_json"]
+        with _bulk_read():
+            with self.db.read() as conn:
+                rows = rec.coding_rows(conn, evidence=evidence)
+                documents = rec.document_rows(conn)
+                texts = rec.document_texts(conn) if rows["coding_id"] else {}
+            frame = _spans_frame(rows, documents, texts, columns)
         for column in ("segment_id", "segment_index"):
             frame[column] = frame[column].astype("Int64")
         return frame
+
+    def data_version(self) -> int:
+        """The newest audit entry's id: it changes with every recorded change."""
+        with self.db.read() as conn:
+            return rec.last_audit_id(conn)
+
+    def entity_versions(self) -> dict[str, int]:
+        """The newest audit entry's id of each entity (document, coding, memo, ...)."""
+        with self.db.read() as conn:
+            return rec.last_audit_ids(conn)
+
+    def coded_units(self) -> list[tuple[str, str]]:
+        """(code id, unit) for every coding not rejected, each pair once; the unit is
+        the segment id, or "document id:start" for a coding outside any segment."""
+        with self.db.read() as conn:
+            rows = rec.coded_units(conn)
+        pairs = (
+            (code_id, str(segment_id) if segment_id is not None else f"{document_id}:{start}")
+            for code_id, segment_id, document_id, start in rows
+        )
+        return list(dict.fromkeys(pairs))
+
+    def coding_evidence(self, coding_id: int) -> str:
+        """A coding's stored evidence (JSON; "[]" when the coding is gone)."""
+        with self.db.read() as conn:
+            found = rec.coding_evidence(conn, int(coding_id))
+        return "[]" if found is None else found
+
+    def review_counts(self) -> dict[str, int]:
+        """Documents, informants and codings per status, counted by the database
+        (``store.records.review_counts``) instead of from the frames."""
+        with self.db.read() as conn:
+            return rec.review_counts(conn)
 
     def project_data(self) -> ProjectData:
         """The whole project as plain records, for exports and exchange."""
@@ -716,6 +844,84 @@ SEGMENT_COLUMNS = list(analysis_filters.SEGMENT_COLUMNS)
 CODING_COLUMNS = [*analysis_filters.CODING_COLUMNS, "evidence_json", "version", "updated_at"]
 
 
+# --------------------------------------------------------------------------- import runs
+
+# A file to import: (path, folder it was found in, error); read and segmented.
+Listed = tuple[Path, Path | None, ReadError | None]
+Prepared = tuple[Path, SourceDocument | ReadError, list[Segment] | QualcodeError | None]
+
+
+def _segment_source(source: SourceDocument) -> list[Segment] | QualcodeError:
+    """The document's segments, or the error that stops it from being stored."""
+    interviewer = [str(source.metadata.get("interviewer", "")).strip()]
+    try:
+        return segment_document(
+            source.text,
+            source.source_type,
+            interviewer_labels=[label for label in interviewer if label],
+        )
+    except QualcodeError as exc:
+        return exc
+
+
+def _prepare_file(reader: FileReader, item: Listed) -> Prepared:
+    """Read and segment one listed file (no database work)."""
+    path, root, error = item
+    if error is not None:
+        return path, error, None
+    try:
+        source = reader.read(path, root)
+    except ReadError as exc:
+        return path, exc, None
+    return path, source, _segment_source(source)
+
+
+# The file reader of an import worker process.
+_IMPORT_WORKER: dict[str, FileReader] = {}
+
+
+def _init_import_worker(limits: ReadLimits) -> None:
+    _IMPORT_WORKER["reader"] = FileReader(limits=limits)
+
+
+def _prepare_file_in_worker(item: Listed) -> Prepared:
+    return _prepare_file(_IMPORT_WORKER["reader"], item)
+
+
+def _prepared_files(
+    project: Project, listed: Sequence[Listed], limits: ReadLimits
+) -> Iterator[Prepared]:
+    """Read and segment ``listed`` files, in order.
+
+    Reading and segmenting a large import is spread over forked processes (as
+    ``code()`` does, same worker count); this process keeps the database writes,
+    in the files' order, so documents get the same ids either way.
+    """
+    size = 0
+    for path, _, error in listed:
+        if error is None:
+            with contextlib.suppress(OSError):
+                size += path.stat().st_size
+    n_workers = min(coding_workers(size), len(listed))
+    if n_workers <= 1 or not _can_fork():
+        reader = FileReader(limits=limits)
+        for item in listed:
+            yield _prepare_file(reader, item)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    project.db.engine.dispose()  # no database connection crosses the fork
+    with ProcessPoolExecutor(
+        max_workers=n_workers,
+        mp_context=context,
+        initializer=_init_import_worker,
+        initargs=(limits,),
+    ) as executor:
+        yield from executor.map(_prepare_file_in_worker, listed, chunksize=4)
+
+
 # --------------------------------------------------------------------------- coding runs
 
 # Below this much text to (re)code, starting worker processes costs more than it saves.
@@ -742,14 +948,45 @@ def coding_workers(total_chars: int, requested: int | None = None) -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
+def _one_checked_edit(current: Codebook | None, new: Codebook) -> bool:
+    """True when ``new`` is the valid ``current`` with one code changed exactly as
+    ``codebook.with_code`` checks and writes it, so that it obeys the rules of a
+    codebook file without parsing its YAML again (the app's code editor)."""
+    if current is None or len(current.codes) != len(new.codes):
+        return False
+    changed = [n for o, n in zip(current.codes, new.codes, strict=True) if o != n]
+    if len(changed) != 1:
+        return False
+    try:
+        return codebook_io.with_code(current, changed[0]) == new
+    except QualcodeError:
+        return False
+
+
+# Parsed codebooks by content hash (which names their content, in any project).
+_PARSED_CODEBOOKS: dict[str, Codebook] = {}
+_PARSED_LOCK = threading.Lock()  # the app's server runs sessions in threads
+
+
+def _remember_codebook(digest: str, codebook: Codebook) -> None:
+    if not digest:
+        return
+    with _PARSED_LOCK:
+        _PARSED_CODEBOOKS.pop(digest, None)
+        if len(_PARSED_CODEBOOKS) >= 8:
+            _PARSED_CODEBOOKS.pop(next(iter(_PARSED_CODEBOOKS)))
+        _PARSED_CODEBOOKS[digest] = codebook
+
+
 @dataclass(frozen=True)
 class _CodingJob:
     """What every document of one ``code()`` run shares."""
 
     codebook_hash: str
-    code_hashes: dict[str, str]
-    wanted_state: dict[str, str]
+    code_hashes: dict[str, str]  # full content hashes, recorded with each coding
+    wanted_state: dict[str, str]  # see qualcode.recode.coding_state
     pipeline_version: str
+    analysis_version: str  # the cache key of segment analyses and root words
 
 
 def _code_document(
@@ -766,7 +1003,9 @@ def _code_document(
     database busy sleeps for up to 100 ms before it tries again.
     Returns the counts, or None when the document was deleted meanwhile.
     """
+    from qualcode.coder import match_roots
     from qualcode.nlp.analyze import AnalysedText, analyse_many
+    from qualcode.recode import encode_roots
 
     document_id, scope = task
     try:
@@ -774,7 +1013,9 @@ def _code_document(
             document = rec.get_document(conn, document_id)
             segs = [s for s in rec.list_segments(conn, document_id) if s.codable]
             ids = [s.id for s in segs]
-            blobs = rec.get_analyses(conn, ids, job.pipeline_version)
+            blobs = rec.get_analyses(conn, ids, job.analysis_version)
+            # Only a segment with a cached analysis can have roots stored already.
+            with_roots = rec.segments_with_roots(conn, list(blobs), job.analysis_version)
     except ProjectError:
         return None
     cached = _readable_analyses(blobs, AnalysedText)
@@ -782,17 +1023,25 @@ def _code_document(
     fresh = list(analyse_many([document.text[s.start : s.end] for s in missing]))
     new_blobs = {s.id: a.to_bytes() for s, a in zip(missing, fresh, strict=True)}
     analysed = {s.id: a for s, a in zip(missing, fresh, strict=True)}
+    analysed.update((sid, a) for sid, a in cached.items() if sid not in analysed)
     wanted = set(scope)
     suggestions = {}
     for seg in segs:
-        analysis = analysed.get(seg.id) or cached[seg.id]
+        analysis = analysed[seg.id]
         suggestions[seg.id] = coder.code_analysed(analysis, offset=seg.start, only_codes=wanted)
+    # Root words for the segments that have none yet (new, or from before they were kept).
+    roots = {
+        s.id: encode_roots(match_roots(analysed[s.id]))
+        for s in segs
+        if s.id not in with_roots or s.id in new_blobs
+    }
     with write_lock if write_lock is not None else contextlib.nullcontext(), db.write() as conn:
         try:
             rec.get_document(conn, document_id)
         except ProjectError:
             return None  # deleted while it was being analysed
-        rec.put_analyses(conn, new_blobs, job.pipeline_version)
+        rec.put_analyses(conn, new_blobs, job.analysis_version)
+        rec.put_segment_roots(conn, roots, job.analysis_version)
         counts = rec.replace_machine_codings(
             conn,
             document_id=document_id,
@@ -837,7 +1086,7 @@ def _can_fork() -> bool:
 
 def _code_in_processes(
     project: Project,
-    codebook: Codebook,
+    coder: Any,
     job: _CodingJob,
     tasks: Sequence[tuple[int, tuple[str, ...]]],
     n_workers: int,
@@ -850,9 +1099,7 @@ def _code_in_processes(
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-    from qualcode.coder import Coder
-
-    _WORKER["coder"] = Coder(codebook)
+    _WORKER["coder"] = coder
     context = multiprocessing.get_context("fork")
     project.db.engine.dispose()
     executor = ProcessPoolExecutor(
@@ -891,6 +1138,61 @@ def _readable_analyses(blobs: Mapping[int, bytes], kind: Any) -> dict[int, Any]:
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
+
+
+@contextlib.contextmanager
+def _bulk_read() -> Iterator[None]:
+    """No cyclic garbage collection while a frame is built: its hundreds of thousands
+    of new objects (none of them cyclic) would start a full collection again and
+    again, a third of the time. Collection resumes as it was afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# A span's columns taken from its document: frame column -> document row key.
+_DOCUMENT_FIELDS = {
+    "document": "name",
+    "source_type": "source_type",
+    "informant": "informant",
+    "role": "role",
+    "date": "date",
+}
+
+
+def _spans_frame(
+    data: dict[str, list[Any]],
+    documents: list[dict[str, Any]],
+    texts: Mapping[int, str],
+    columns: list[str],
+) -> pd.DataFrame:
+    """Segments or codings (``data``: column -> values) with their document's metadata
+    and the text of their span, as ``columns``. The documents are few and the spans
+    many, so each document is read once, not once a span."""
+    by_id = {int(d["document_id"]): d for d in documents}
+    document_ids = data["document_id"]
+    if not all(i in by_id for i in document_ids):  # only spans of stored documents
+        keep = [i in by_id for i in document_ids]
+        data = {
+            k: [v for v, kept in zip(values, keep, strict=True) if kept]
+            for k, values in data.items()
+        }
+        document_ids = data["document_id"]
+    if not document_ids:
+        return pd.DataFrame([], columns=columns)
+    data = dict(data)
+    for column, key in _DOCUMENT_FIELDS.items():
+        values = {i: d[key] for i, d in by_id.items()}
+        data[column] = [values[i] for i in document_ids]
+    data["text"] = [
+        texts[i][start:end]
+        for i, start, end in zip(document_ids, data["start"], data["end"], strict=True)
+    ]
+    return pd.DataFrame({column: data[column] for column in columns}, columns=columns)
 
 
 def _codebook_text(codebook: Codebook, path: str | os.PathLike[str] | None) -> str:

@@ -7,11 +7,12 @@ together or not at all. Nothing outside ``qualcode.store`` writes SQL.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from qualcode.errors import ConflictError, ProjectError
 from qualcode.model import (
@@ -38,6 +39,7 @@ from qualcode.store.schema import (
     memos,
     project_info,
     segment_analysis,
+    segment_roots,
     segments,
 )
 
@@ -99,6 +101,17 @@ def audit_entries(
     if entity:
         query = query.where(audit_log.c.entity == entity)
     return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def last_audit_id(conn: Connection) -> int:
+    """The newest audit entry's id, 0 when there is none."""
+    return int(conn.execute(select(func.max(audit_log.c.id))).scalar() or 0)
+
+
+def last_audit_ids(conn: Connection) -> dict[str, int]:
+    """The newest audit entry's id of each entity that has one (one pass over the log)."""
+    query = select(audit_log.c.entity, func.max(audit_log.c.id)).group_by(audit_log.c.entity)
+    return {str(entity): int(newest) for entity, newest in conn.execute(query)}
 
 
 # --------------------------------------------------------------------------- codebook
@@ -164,6 +177,14 @@ def current_codebook_yaml(conn: Connection) -> str:
     return str(row.yaml)
 
 
+def codebook_version_yaml(conn: Connection, digest: str) -> str | None:
+    """The YAML of the codebook version with this hash, or None when there is none."""
+    row = conn.execute(
+        select(codebook_versions.c.yaml).where(codebook_versions.c.hash == digest)
+    ).first()
+    return None if row is None else str(row.yaml)
+
+
 def codebook_history(conn: Connection) -> list[dict[str, Any]]:
     query = select(
         codebook_versions.c.hash,
@@ -190,25 +211,31 @@ def find_document_by_sha(conn: Connection, sha256: str) -> int | None:
 
 
 def insert_document(conn: Connection, source: SourceDocument) -> int:
+    # Values as parameters of one shared statement: ``.values(...)`` builds and
+    # coerces a new statement per document, which cost more than the insert.
     result = conn.execute(
-        insert(documents).values(
-            name=source.name,
-            sha256=source.sha256,
-            text=source.text,
-            n_chars=len(source.text),
-            source_type=source.source_type,
-            informant=source.informant,
-            role=source.role,
-            date=source.date,
-            place=source.place,
-            title=source.title,
-            format=source.format,
-            path=source.path,
-            metadata_json=json.dumps(source.metadata, ensure_ascii=False, default=str),
-            imported_at=now(),
-        )
+        _INSERT_DOCUMENT,
+        {
+            "name": source.name,
+            "sha256": source.sha256,
+            "text": source.text,
+            "n_chars": len(source.text),
+            "source_type": source.source_type,
+            "informant": source.informant,
+            "role": source.role,
+            "date": source.date,
+            "place": source.place,
+            "title": source.title,
+            "format": source.format,
+            "path": source.path,
+            "metadata_json": json.dumps(source.metadata, ensure_ascii=False, default=str),
+            "imported_at": now(),
+        },
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+_INSERT_DOCUMENT = insert(documents)
 
 
 _DOCUMENT_FIELDS = ("name", "source_type", "informant", "role", "date", "place", "title")
@@ -287,7 +314,10 @@ class _WithText:
         return "" if name == "text" else getattr(self._row, name)
 
 
-def document_rows(conn: Connection) -> list[dict[str, Any]]:
+def document_rows(
+    conn: Connection, document_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """Every document's metadata (or that of ``document_ids``), one dict a document."""
     query = select(
         documents.c.id.label("document_id"),
         documents.c.name,
@@ -302,7 +332,14 @@ def document_rows(conn: Connection) -> list[dict[str, Any]]:
         documents.c.imported_at,
         documents.c.version,
     ).order_by(documents.c.id)
-    return [dict(row._mapping) for row in conn.execute(query)]
+    if document_ids is None:
+        return [dict(row._mapping) for row in conn.execute(query)]
+    wanted = sorted({int(i) for i in document_ids})
+    return [
+        dict(row._mapping)
+        for chunk in _chunks(wanted, 900)
+        for row in conn.execute(query.where(documents.c.id.in_(chunk)))
+    ]
 
 
 def get_document(conn: Connection, document_id: int) -> StoredDocument:
@@ -328,11 +365,40 @@ def delete_document(conn: Connection, document_id: int, *, actor: str) -> None:
 # --------------------------------------------------------------------------- segments
 
 
+def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys, in the same order) in one executemany.
+
+    On SQLite the values go to the driver as tuples: SQLAlchemy's processing of each
+    row's parameters took longer than SQLite's insert (no column of these tables has
+    a client-side default or type conversion).
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite" or conn.dialect.paramstyle != "qmark":
+        conn.execute(insert(table), rows)
+        return
+    key = (table.name, tuple(rows[0]))
+    compiled = _COMPILED_INSERTS.get(key)
+    if compiled is None:
+        statement = insert(table).values({k: bindparam(k) for k in key[1]})
+        compiled = statement.compile(dialect=conn.dialect)
+        _COMPILED_INSERTS[key] = compiled
+    order = list(compiled.positiontup or ())
+    pick = operator.itemgetter(*order)
+    params = [pick(row) for row in rows] if len(order) > 1 else [(pick(row),) for row in rows]
+    conn.exec_driver_sql(str(compiled), params)
+
+
+# (table, column names) -> the INSERT compiled for SQLite, for ``_insert_many``.
+_COMPILED_INSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
 def insert_segments(conn: Connection, document_id: int, items: Sequence[Segment]) -> None:
     if not items:
         return
-    conn.execute(
-        insert(segments),
+    _insert_many(
+        conn,
+        segments,
         [
             {
                 "document_id": document_id,
@@ -373,29 +439,50 @@ def list_segments(conn: Connection, document_id: int | None = None) -> list[Stor
     return [_segment(row) for row in conn.execute(query)]
 
 
-def segment_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Segments joined with their document's metadata and text span."""
+def segment_rows(
+    conn: Connection,
+    document_id: int | None = None,
+    segment_ids: Iterable[int] | None = None,
+) -> dict[str, list[Any]]:
+    """The segments' own columns (all, one document's, or those of ``segment_ids``)
+    in reading order, column by column. No document metadata and no text: a join
+    would read the document row (whose metadata sits after the long ``text`` column)
+    once a segment. The service adds both from ``document_rows`` and
+    ``document_texts``."""
     query = select(
         segments.c.id.label("segment_id"),
         segments.c.document_id,
-        documents.c.name.label("document"),
-        documents.c.source_type,
-        documents.c.informant,
-        documents.c.role,
-        documents.c.date,
         segments.c.idx.label("segment_index"),
         segments.c.start,
         segments.c.end,
-        func.substr(
-            documents.c.text, segments.c.start + 1, segments.c.end - segments.c.start
-        ).label("text"),
         segments.c.speaker,
         segments.c.speaker_role,
         segments.c.codable,
         segments.c.timestamp,
-    ).join(documents, documents.c.id == segments.c.document_id)
-    query = query.order_by(segments.c.document_id, segments.c.idx)
-    return [dict(row._mapping) for row in conn.execute(query)]
+    ).order_by(segments.c.document_id, segments.c.idx)
+    if document_id is not None:
+        query = query.where(segments.c.document_id == document_id)
+    if segment_ids is None:
+        return _columns(conn.execute(query))
+    wanted = sorted({int(i) for i in segment_ids})
+    names = [c.name for c in query.selected_columns]
+    rows = [
+        tuple(row)
+        for chunk in _chunks(wanted, 900)
+        for row in conn.execute(query.where(segments.c.id.in_(chunk)))
+    ]
+    rows.sort(key=lambda row: (row[1], row[2]))  # document_id, segment_index
+    return _columns_of(names, rows)
+
+
+def _columns(result: Any) -> dict[str, list[Any]]:
+    return _columns_of(list(result.keys()), result.all())
+
+
+def _columns_of(names: list[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+    if not rows:
+        return {name: [] for name in names}
+    return dict(zip(names, (list(c) for c in zip(*rows, strict=True)), strict=True))
 
 
 def documents_without_segments(conn: Connection) -> list[int]:
@@ -408,21 +495,22 @@ def documents_without_segments(conn: Connection) -> list[int]:
 
 
 def get_analyses(
-    conn: Connection, segment_ids: Sequence[int], pipeline_version: str
+    conn: Connection, segment_ids: Sequence[int], analysis_version: str
 ) -> dict[int, bytes]:
+    """The cached analyses of these segments made by ``analysis_version``."""
     out: dict[int, bytes] = {}
     for chunk in _chunks(segment_ids, 900):
         query = select(segment_analysis.c.segment_id, segment_analysis.c.data).where(
             and_(
                 segment_analysis.c.segment_id.in_(chunk),
-                segment_analysis.c.pipeline_version == pipeline_version,
+                segment_analysis.c.pipeline_version == analysis_version,
             )
         )
         out.update({int(r.segment_id): bytes(r.data) for r in conn.execute(query)})
     return out
 
 
-def put_analyses(conn: Connection, items: Mapping[int, bytes], pipeline_version: str) -> None:
+def put_analyses(conn: Connection, items: Mapping[int, bytes], analysis_version: str) -> None:
     if not items:
         return
     ids = list(items)
@@ -431,10 +519,202 @@ def put_analyses(conn: Connection, items: Mapping[int, bytes], pipeline_version:
     conn.execute(
         insert(segment_analysis),
         [
-            {"segment_id": sid, "pipeline_version": pipeline_version, "data": data}
+            {"segment_id": sid, "pipeline_version": analysis_version, "data": data}
             for sid, data in items.items()
         ],
     )
+
+
+def segments_with_roots(
+    conn: Connection, segment_ids: Sequence[int], analysis_version: str
+) -> set[int]:
+    """Which of these segments have their root words stored for ``analysis_version``."""
+    out: set[int] = set()
+    for chunk in _chunks(segment_ids, 900):
+        query = select(segment_roots.c.segment_id).where(
+            and_(
+                segment_roots.c.segment_id.in_(chunk),
+                segment_roots.c.analysis_version == analysis_version,
+            )
+        )
+        out.update(int(v) for v in conn.execute(query).scalars())
+    return out
+
+
+def put_segment_roots(conn: Connection, items: Mapping[int, str], analysis_version: str) -> None:
+    """Store each segment's root words (space-separated), replacing older ones."""
+    if not items:
+        return
+    for chunk in _chunks(list(items), 900):
+        conn.execute(delete(segment_roots).where(segment_roots.c.segment_id.in_(chunk)))
+    conn.execute(
+        insert(segment_roots),
+        [
+            {"segment_id": sid, "analysis_version": analysis_version, "roots": roots}
+            for sid, roots in items.items()
+        ],
+    )
+
+
+def codable_segment_roots(
+    conn: Connection, analysis_version: str, containing: Sequence[str] | None = None
+) -> list[tuple[int, int, int, int, str | None]]:
+    """(segment id, document id, start, end, root words or None) of every codable
+    segment; None when no roots of ``analysis_version`` are stored. With
+    ``containing``, only the segments whose root words contain one of these strings
+    (a prefilter: as substrings, ignoring ASCII case) and those without roots."""
+    query = (
+        select(
+            segments.c.id,
+            segments.c.document_id,
+            segments.c.start,
+            segments.c.end,
+            segment_roots.c.roots,
+        )
+        .outerjoin(
+            segment_roots,
+            and_(
+                segment_roots.c.segment_id == segments.c.id,
+                segment_roots.c.analysis_version == analysis_version,
+            ),
+        )
+        .where(segments.c.codable == 1)
+        .order_by(segments.c.document_id, segments.c.idx)
+    )
+    if containing is not None:
+        query = query.where(
+            or_(
+                segment_roots.c.roots.is_(None),
+                *(segment_roots.c.roots.contains(text, autoescape=True) for text in containing),
+            )
+        )
+    return [(int(r[0]), int(r[1]), int(r[2]), int(r[3]), r[4]) for r in conn.execute(query)]
+
+
+def update_segment_codings(
+    conn: Connection,
+    *,
+    spans: Mapping[int, tuple[int, int, int]],
+    suggestions: Mapping[int, Sequence[CodeSuggestion]],
+    codebook_hash: str,
+    code_hashes: Mapping[str, str],
+    pipeline_version: str,
+    only_codes: Iterable[str],
+    origin: str = "auto",
+) -> dict[int, dict[str, int]]:
+    """``replace_machine_codings`` for some segments of any documents at once, writing
+    only what changed; the counts per document.
+
+    ``spans`` maps segment id -> (document id, start, end). For each of those segments
+    and each code of ``only_codes``: a new suggestion is added; a pending one is
+    updated when its valence, score or evidence changed (else left as it is, version
+    included) and removed when no longer suggested; one a human accepted or rejected
+    is kept exactly as it is.
+    """
+    scope = set(only_codes)
+    existing: dict[tuple[int, str], Any] = {}
+    for chunk in _chunks(list(spans), 900):
+        query = select(
+            codings.c.id,
+            codings.c.segment_id,
+            codings.c.code_id,
+            codings.c.status,
+            codings.c.valence,
+            codings.c.score,
+            codings.c.evidence_json,
+        ).where(and_(codings.c.segment_id.in_(chunk), codings.c.origin == origin))
+        for row in conn.execute(query):
+            if row.code_id in scope:
+                existing[(int(row.segment_id), row.code_id)] = row
+    stamp = now()
+    counts: dict[int, dict[str, int]] = {
+        document_id: {"added": 0, "updated": 0, "removed": 0, "kept": 0}
+        for document_id, _, _ in spans.values()
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    fresh: set[tuple[int, str]] = set()
+    for segment_id, (document_id, start, end) in spans.items():
+        for suggestion in suggestions.get(segment_id, ()):
+            if suggestion.code_id not in scope:
+                continue
+            key = (segment_id, suggestion.code_id)
+            fresh.add(key)
+            values = {
+                "valence": suggestion.valence,
+                "score": round(float(suggestion.score), 4),
+                "evidence_json": suggestion.evidence_json(),
+            }
+            current = existing.get(key)
+            if current is None:
+                inserts.append(
+                    {
+                        "document_id": document_id,
+                        "segment_id": segment_id,
+                        "code_id": suggestion.code_id,
+                        "start": start,
+                        "end": end,
+                        "status": "suggested",
+                        "origin": origin,
+                        "coder": MACHINE,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                        "codebook_hash": codebook_hash,
+                        "code_hash": code_hashes.get(suggestion.code_id, ""),
+                        "pipeline_version": pipeline_version,
+                        **values,
+                    }
+                )
+                counts[document_id]["added"] += 1
+            elif current.status != "suggested":
+                counts[document_id]["kept"] += 1
+            elif any(getattr(current, k) != v for k, v in values.items()):
+                updates.append(
+                    {
+                        "row_id": current.id,
+                        "new_codebook_hash": codebook_hash,
+                        "new_code_hash": code_hashes.get(suggestion.code_id, ""),
+                        "new_pipeline_version": pipeline_version,
+                        "new_updated_at": stamp,
+                        **{f"new_{k}": v for k, v in values.items()},
+                    }
+                )
+                counts[document_id]["updated"] += 1
+    stale: list[int] = []
+    for key, row in existing.items():
+        if key in fresh:
+            continue
+        document_id = spans[key[0]][0]
+        if row.status == "suggested":
+            stale.append(int(row.id))
+            counts[document_id]["removed"] += 1
+        else:
+            counts[document_id]["kept"] += 1
+    if inserts:
+        conn.execute(insert(codings), inserts)
+    if updates:
+        # The status test is repeated in the statements: on PostgreSQL a decision
+        # committed since the read above must win over the machine's change.
+        conn.execute(
+            update(codings)
+            .where(and_(codings.c.id == bindparam("row_id"), codings.c.status == "suggested"))
+            .values(
+                valence=bindparam("new_valence"),
+                score=bindparam("new_score"),
+                evidence_json=bindparam("new_evidence_json"),
+                codebook_hash=bindparam("new_codebook_hash"),
+                code_hash=bindparam("new_code_hash"),
+                pipeline_version=bindparam("new_pipeline_version"),
+                updated_at=bindparam("new_updated_at"),
+                version=codings.c.version + 1,
+            ),
+            updates,
+        )
+    for chunk in _chunks(stale, 900):
+        conn.execute(
+            delete(codings).where(and_(codings.c.id.in_(chunk), codings.c.status == "suggested"))
+        )
+    return counts
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
@@ -480,43 +760,78 @@ def list_codings(conn: Connection, document_id: int | None = None) -> list[Store
     return [_coding(row) for row in conn.execute(query)]
 
 
-def coding_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Codings joined with document, segment and code metadata (see docs/FRAMES.md)."""
+def coding_rows(conn: Connection, *, evidence: bool = True) -> dict[str, list[Any]]:
+    """Codings in reading order, column by column, with their segment's index
+    (``segment_index``, None without a segment) and their code's ``code_name``,
+    ``framework`` and ``parent`` (the code id and "" for a code not in the codebook).
+    Like ``segment_rows`` it leaves the document's metadata and text to the service;
+    the codes are looked up from one small query instead of a join.
+    ``evidence=False`` leaves out ``evidence_json``, the largest column."""
+    columns = [
+        codings.c.id.label("coding_id"),
+        codings.c.document_id,
+        codings.c.segment_id,
+        segments.c.idx.label("segment_index"),
+        codings.c.start,
+        codings.c.end,
+        codings.c.code_id,
+        codings.c.valence,
+        codings.c.score,
+        codings.c.status,
+        codings.c.origin,
+        codings.c.coder,
+        codings.c.evidence_json,
+        codings.c.version,
+        codings.c.updated_at,
+    ]
+    if not evidence:
+        columns = [c for c in columns if c is not codings.c.evidence_json]
     query = (
-        select(
-            codings.c.id.label("coding_id"),
-            codings.c.document_id,
-            documents.c.name.label("document"),
-            documents.c.source_type,
-            documents.c.informant,
-            documents.c.role,
-            documents.c.date,
-            codings.c.segment_id,
-            segments.c.idx.label("segment_index"),
-            codings.c.start,
-            codings.c.end,
-            func.substr(
-                documents.c.text, codings.c.start + 1, codings.c.end - codings.c.start
-            ).label("text"),
-            codings.c.code_id,
-            func.coalesce(codes.c.name, codings.c.code_id).label("code_name"),
-            func.coalesce(codes.c.framework, "").label("framework"),
-            func.coalesce(codes.c.parent, "").label("parent"),
-            codings.c.valence,
-            codings.c.score,
-            codings.c.status,
-            codings.c.origin,
-            codings.c.coder,
-            codings.c.evidence_json,
-            codings.c.version,
-            codings.c.updated_at,
-        )
-        .join(documents, documents.c.id == codings.c.document_id)
+        select(*columns)
         .outerjoin(segments, segments.c.id == codings.c.segment_id)
-        .outerjoin(codes, codes.c.id == codings.c.code_id)
         .order_by(codings.c.document_id, codings.c.start, codings.c.id)
     )
-    return [dict(row._mapping) for row in conn.execute(query)]
+    out = _columns(conn.execute(query))
+    known = {
+        row.id: (row.name, row.framework or "", row.parent or "")
+        for row in conn.execute(select(codes.c.id, codes.c.name, codes.c.framework, codes.c.parent))
+    }
+    about = [known.get(c) or (c, "", "") for c in out["code_id"]]
+    for at, name in enumerate(("code_name", "framework", "parent")):
+        out[name] = [a[at] for a in about]
+    return out
+
+
+def coded_units(conn: Connection) -> list[tuple[str, int | None, int, int]]:
+    """(code id, segment id, document id, start) of every coding not rejected, each
+    combination once: what a code covers, without reading the codings' text."""
+    query = (
+        select(codings.c.code_id, codings.c.segment_id, codings.c.document_id, codings.c.start)
+        .where(codings.c.status != "rejected")
+        .distinct()
+    )
+    return [(str(c), s, int(d), int(b)) for c, s, d, b in conn.execute(query)]
+
+
+def coding_evidence(conn: Connection, coding_id: int) -> str | None:
+    """A coding's ``evidence_json``, None when there is no such coding."""
+    query = select(codings.c.evidence_json).where(codings.c.id == coding_id)
+    value = conn.execute(query).scalar()
+    return None if value is None else str(value)
+
+
+def document_texts(conn: Connection, document_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Every document's text (or those of ``document_ids``) by id, to cut the text of
+    segments and codings from."""
+    query = select(documents.c.id, documents.c.text)
+    if document_ids is None:
+        return {int(i): str(text) for i, text in conn.execute(query)}
+    wanted = sorted({int(i) for i in document_ids})
+    return {
+        int(i): str(text)
+        for chunk in _chunks(wanted, 900)
+        for i, text in conn.execute(query.where(documents.c.id.in_(chunk)))
+    }
 
 
 def get_coding(conn: Connection, coding_id: int, *, for_update: bool = False) -> Any:
@@ -613,7 +928,7 @@ def replace_machine_codings(
             else:
                 counts["kept"] += 1
     if inserts:
-        conn.execute(insert(codings), inserts)
+        _insert_many(conn, codings, inserts)
         counts["added"] = len(inserts)
     in_scope = set(segment_ids)
     stale = [
@@ -1131,6 +1446,20 @@ def counts(conn: Connection) -> dict[str, int]:
     }
 
 
+def review_counts(conn: Connection) -> dict[str, int]:
+    """What the app's sidebar shows, counted by the database: documents, informants
+    (distinct, non-empty) and, under each status that has codings, their number."""
+    n_documents = conn.execute(select(func.count()).select_from(documents)).scalar()
+    n_informants = conn.execute(
+        select(func.count(documents.c.informant.distinct())).where(documents.c.informant != "")
+    ).scalar()
+    out = {"documents": int(n_documents or 0), "informants": int(n_informants or 0)}
+    by_status = select(codings.c.status, func.count()).group_by(codings.c.status)
+    for status, n in conn.execute(by_status):
+        out[str(status)] = int(n)
+    return out
+
+
 def current_codes(conn: Connection) -> list[Code]:
     rows = conn.execute(select(codes).order_by(codes.c.position))
     return [
@@ -1150,17 +1479,24 @@ def current_codes(conn: Connection) -> list[Code]:
 # --------------------------------------------------------------------------- coding state
 
 
+def coded_code_ids(conn: Connection) -> set[str]:
+    """The code ids that have codings (read from their index)."""
+    return {str(v) for v in conn.execute(select(codings.c.code_id).distinct()).scalars()}
+
+
 def coding_states(conn: Connection) -> dict[int, dict[str, str]]:
     rows = conn.execute(select(documents.c.id, documents.c.coding_state))
     return {int(r.id): json.loads(r.coding_state or "{}") for r in rows}
 
 
-def set_coding_state(conn: Connection, document_id: int, state: Mapping[str, str]) -> None:
-    conn.execute(
-        update(documents)
-        .where(documents.c.id == document_id)
-        .values(coding_state=json.dumps(dict(state), sort_keys=True))
-    )
+def set_coding_state(
+    conn: Connection, document_id: int | Sequence[int], state: Mapping[str, str]
+) -> None:
+    """Record the state a document (or several, in one statement) was coded to."""
+    ids = [document_id] if isinstance(document_id, int) else list(document_id)
+    value = json.dumps(dict(state), sort_keys=True)
+    for chunk in _chunks(ids, 900):
+        conn.execute(update(documents).where(documents.c.id.in_(chunk)).values(coding_state=value))
 
 
 def remove_codings_for_unknown_codes(conn: Connection, known: Iterable[str]) -> int:

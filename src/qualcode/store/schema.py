@@ -106,13 +106,25 @@ segments = Table(
 )
 
 # Language analysis of a segment (tokens and root forms), kept so that a codebook
-# edit re-matches without re-running the NLP pipeline.
+# edit re-matches without re-running the NLP pipeline. ``pipeline_version`` holds the
+# analysis version (``nlp.analyze.ANALYSIS_VERSION``): a new coder keeps the cache.
 segment_analysis = Table(
     "segment_analysis",
     metadata,
     Column("segment_id", Integer, ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True),
     Column("pipeline_version", String(32), nullable=False),
     Column("data", LargeBinary, nullable=False),
+)
+
+# The distinct root words of each analysed codable segment (space-separated), so that
+# after a keyword edit the segments the term can match are found without decoding
+# every analysis. Apart from the blob table: SQLite reads a row's columns in order.
+segment_roots = Table(
+    "segment_roots",
+    metadata,
+    Column("segment_id", Integer, ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True),
+    Column("analysis_version", String(32), nullable=False),
+    Column("roots", Text, nullable=False),
 )
 
 codings = Table(
