@@ -235,7 +235,7 @@ def negation_check(name: str) -> None:
                         continue
                     other = "inhibiting" if e.kind == "supporting" else "supporting"
                     if "dikurangi" in e.note or "diatasi" in e.note:
-                        polarity = e.kind  # reducers and resolvers are not negation
+                        polarity: str = e.kind  # reducers and resolvers are not negation
                     else:
                         lexical = "dinegasikan" in e.note
                         original = other if lexical else e.kind

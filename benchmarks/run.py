@@ -569,8 +569,8 @@ def growth(sizes: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     ordered = sorted(sizes.items(), key=lambda kv: int(kv[0]))
     for metric in metrics:
-        points = [(int(k), get(v, metric)) for k, v in ordered]
-        points = [(n, s) for n, s in points if s is not None]
+        measured = [(int(k), get(v, metric)) for k, v in ordered]
+        points = [(n, float(s)) for n, s in measured if s is not None]
         if len(points) < 2:
             continue
         slopes = []
