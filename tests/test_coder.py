@@ -648,3 +648,56 @@ def test_term_roots_of_a_term_outside_the_codebook() -> None:
     assert coder.term_roots("pertanggungjawaban") == ("tanggung", "jawab")
     assert coder.term_roots("koordinasi") == coder._root_terms("koordinasi")
     assert "pertanggungjawaban" not in coder.term_units
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _scan_every_position(units: coder_module._Units, index: dict) -> list[tuple]:
+    """``_scan`` the plain way: every position, every item of its root, in index order."""
+    found = []
+    for p, r in enumerate(units.roots):
+        for item in index.get(r, []) if r is not None else []:
+            positions = coder_module._match_at(units.roots, p, item.units)
+            if positions is None:
+                continue
+            surfaces = getattr(item, "surfaces", None)
+            if surfaces and not coder_module._surface_ok(units.keys, positions, surfaces):
+                continue
+            found.append((item, p, positions[-1]))
+    return found
+
+
+def test_scan_finds_what_every_position_finds(default_coder: Coder) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(TRANSCRIPTS.rglob("*.md"))]
+    texts += [
+        "kerja yang sama, kerja sama nya, bekerja sama sih, kurang lebih baik",
+        "tidak ada kendala dan hambatan; belum semuanya tuntas. [tertawa] Covid-19",
+        "pertanggungjawaban itu tanggung jawab kita",
+        "",
+    ]
+    assert len(texts) > 4
+    indexes = (
+        default_coder._term_index,
+        default_coder._cue_index,
+        default_coder._negator_index,
+    )
+    for text in texts:
+        units = coder_module._units(analyse(text))
+        for index in indexes:
+            assert coder_module._scan(units, index) == _scan_every_position(units, index)
+
+
+def test_scope_and_late_evidence_keep_the_suggestions(default_coder: Coder) -> None:
+    # The same text coded twice gives equal suggestions (evidence is built only for the
+    # codes kept, from the hits grouped once per segment).
+    text = (
+        "Koordinasi dengan OPD sudah baik, tetapi pelayanan masih lambat. "
+        "Kalau ada kendala, kami lembur; target tercapai tepat waktu."
+    )
+    first = default_coder.code_text(text)
+    assert first
+    assert default_coder.code_text(text) == first
+    for suggestion in first:
+        assert suggestion.evidence
+        assert all(e.start < e.end for e in suggestion.evidence)

@@ -53,6 +53,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Literal, TypeVar
 
 from qualcode.model import Code, Codebook, CodeSuggestion, Evidence, Segment, Valence
@@ -342,23 +343,72 @@ def _surface_ok(keys: list[str], positions: list[int], surfaces: tuple[str | Non
     return True
 
 
+# Per first root: the items of more than one word by their second root, as (rank in
+# the bucket, item), and the one-word items. The bucket lists longer items first, so
+# a position's matches keep the bucket's order: multi-word ones, then one-word ones.
+_Plan = dict[str, tuple[dict[str, list[tuple[int, T]]], list[T]]]
+# id(index) -> (index, its plan); the index is kept so that its id stays unique. A
+# coder's indexes are not changed once built.
+_PLANS: dict[int, tuple[object, object]] = {}
+_MAX_PLANS = 32
+
+
+def _scan_plan(index: dict[str, list[T]]) -> _Plan[T]:
+    known = _PLANS.get(id(index))
+    if known is not None and known[0] is index:
+        return known[1]  # type: ignore[return-value]
+    plan: _Plan[T] = {}
+    for first, bucket in index.items():
+        by_second: dict[str, list[tuple[int, T]]] = {}
+        singles: list[T] = []
+        for rank, item in enumerate(bucket):
+            if len(item.units) == 1:
+                singles.append(item)
+            else:
+                by_second.setdefault(item.units[1], []).append((rank, item))
+        plan[first] = (by_second, singles)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[id(index)] = (index, plan)
+    return plan
+
+
 def _scan(units: _Units, index: dict[str, list[T]]) -> list[tuple[T, int, int]]:
     roots = units.roots
+    n = len(roots)
+    # Only positions whose root starts an indexed item can match: find them in C.
+    at = list(compress(range(n), map(index.__contains__, roots)))
+    if not at:
+        return []
+    plan = _scan_plan(index)
+    fillers = lexicon.FILLERS
+    keys = units.keys
     found: list[tuple[T, int, int]] = []
-    for p, r in enumerate(roots):
-        if r is None:
-            continue
-        candidates = index.get(r)
-        if not candidates:
-            continue
-        for item in candidates:
-            positions = [p] if len(item.units) == 1 else _match_at(roots, p, item.units)
-            if positions is None:
-                continue
+    for p in at:
+        by_second, singles = plan[roots[p]]  # type: ignore[index]
+        if by_second and p + 1 < n:
+            # _match_at's first step: the next root, or the one after a filler.
+            nxt = roots[p + 1]
+            candidates = by_second.get(nxt) if nxt is not None else None
+            if nxt in fillers and p + 2 < n:
+                after = roots[p + 2]
+                more = by_second.get(after) if after is not None and after != nxt else None
+                if more:
+                    candidates = more if candidates is None else sorted(candidates + more)
+            if candidates:
+                for _, item in candidates:
+                    positions = _match_at(roots, p, item.units)
+                    if positions is None:
+                        continue
+                    surfaces = getattr(item, "surfaces", None)
+                    if surfaces and not _surface_ok(keys, positions, surfaces):
+                        continue
+                    found.append((item, p, positions[-1]))
+        for item in singles:
             surfaces = getattr(item, "surfaces", None)
-            if surfaces and not _surface_ok(units.keys, positions, surfaces):
+            if surfaces and not _surface_ok(keys, [p], surfaces):
                 continue
-            found.append((item, p, positions[-1]))
+            found.append((item, p, p))
     return found
 
 
@@ -422,7 +472,18 @@ def _is_tidak_ada(roots: list[str | None], k: int) -> bool:
     return m >= n or roots[m] is None or roots[m] in lexicon.CLAUSE_BREAKERS
 
 
-def _keep_main(suggestions: list[CodeSuggestion]) -> list[CodeSuggestion]:
+@dataclass(slots=True)
+class _Pending:
+    """A code's score on a segment, and what builds its suggestion once it is kept."""
+
+    score: float  # as the suggestion will carry it (rounded)
+    build: Callable[[], CodeSuggestion]
+
+
+S = TypeVar("S", CodeSuggestion, _Pending)
+
+
+def _keep_main(suggestions: list[S]) -> list[S]:
     """The codes a segment argues: the best one, and others close to it or strong.
 
     A descriptive passage mentions the words of many codes in passing; a coder keeps
@@ -459,6 +520,66 @@ def _is_name(analysed: AnalysedText, units: _Units, s: int, e: int) -> bool:
         following = analysed.text[analysed.starts[nxt] : analysed.ends[nxt]]
         return following[:1].isupper()
     return False
+
+
+class _Scope:
+    """One segment's cue hits grouped by the clause and sentence they start in, once
+    for all the codes matched in it."""
+
+    __slots__ = ("general", "own", "levels", "_analysed", "_toks", "_hits")
+
+    def __init__(self, analysed: AnalysedText, units: _Units, hits: list[_CueHit]) -> None:
+        self._analysed = analysed
+        self._toks = units.toks
+        self._hits = hits
+        self.general = False  # a codebook-wide cue is among the hits
+        self.own: dict[str, int] = {}  # code id -> its own cues among the hits
+        for h in hits:
+            code_id = h.cue.code_id
+            if code_id is None:
+                self.general = True
+            else:
+                self.own[code_id] = self.own.get(code_id, 0) + 1
+        self.levels: list[tuple[list[int], dict[int, list[_CueHit]]]] | None = None
+
+    def _grouped(self) -> list[tuple[list[int], dict[int, list[_CueHit]]]]:
+        if self.levels is None:
+            toks = self._toks
+            self.levels = []
+            for level in (MINOR_CLAUSE, MAJOR_CLAUSE, SENTENCE):
+                ids = self._analysed.unit_ids(level)
+                by_unit: dict[int, list[_CueHit]] = {}
+                for h in self._hits:
+                    by_unit.setdefault(ids[toks[h.start]], []).append(h)
+                self.levels.append((ids, by_unit))
+        return self.levels
+
+    def in_scope(self, anchors: list[int], code_id: str) -> list[_CueHit]:
+        """Cue hits in the narrowest unit around each anchor token that has any."""
+        if not anchors or not (self.general or code_id in self.own):
+            return []
+        chosen: dict[int, _CueHit] = {}
+        for ids, by_unit in self._grouped():
+            remaining = []
+            for tok in anchors:
+                hits = by_unit.get(ids[tok])
+                if hits:
+                    found = False
+                    for h in hits:
+                        if h.cue.code_id is None or h.cue.code_id == code_id:
+                            chosen[id(h)] = h
+                            found = True
+                    if found:
+                        continue
+                remaining.append(tok)
+            anchors = remaining
+            if not anchors:
+                break
+        return sorted(chosen.values(), key=_hit_start)
+
+
+def _hit_start(h: _CueHit) -> int:
+    return h.start
 
 
 class Coder:
@@ -682,16 +803,17 @@ class Coder:
         for item in found:
             by_code[item[0].code_id].append(item)
         cue_hits, negators = self._cue_hits(analysed, units)
+        scope = _Scope(analysed, units, cue_hits)
         out = []
         for code_id in self.codes:
             matches = by_code.get(code_id)
             if matches:
                 suggestion = self._suggest(
-                    code_id, matches, analysed, units, cue_hits, negators, offset
+                    code_id, matches, analysed, units, cue_hits, negators, offset, scope
                 )
                 if suggestion is not None:
                     out.append(suggestion)
-        return _keep_main(out)
+        return [pending.build() for pending in _keep_main(out)]
 
     # ----------------------------------------------------------------- valence
 
@@ -922,7 +1044,10 @@ class Coder:
         cue_hits: list[_CueHit],
         negators: dict[int, str],
         offset: int,
-    ) -> CodeSuggestion | None:
+        scope: _Scope,
+    ) -> _Pending | None:
+        """The code's score on the segment, and what builds its suggestion: the
+        evidence and valence are only put together for the codes ``_keep_main`` keeps."""
         roots = units.roots
         toks = units.toks
         text = analysed.text
@@ -932,12 +1057,12 @@ class Coder:
             a, b = starts[toks[s]], ends[toks[e]]
             return a + offset, b + offset, text[a:b]
 
-        evidence: list[Evidence] = []
+        mentions: list[tuple[_Term, int, int, float, str]] = []  # (term, s, e, weight, note)
         weights: list[float] = []
         occurrences: dict[str, int] = defaultdict(int)
         anchors: list[int] = []  # token indices of mentions whose cues count
         own_negators: set[int] = set()
-        support = inhibit = 0.0
+        inhibit = 0.0
         valence_evidence: list[Evidence] = []
 
         cued_sentences: set[int] | None = None
@@ -990,19 +1115,16 @@ class Coder:
             occurrences[term.term] = n + 1
             weights.append(weight if n == 0 else weight * REPEAT_FACTOR)
             if n < _MAX_EVIDENCE_PER_TERM:
-                a, b, matched = span(s, e)
-                evidence.append(
-                    Evidence(term.term, matched, a, b, term.kind, round(weight, 4), note)
-                )
+                mentions.append((term, s, e, weight, note))
 
         full = 1.0 - math.prod(1.0 - min(w, 0.999) for w in weights)
         threshold = THRESHOLDS.get(code_id, DEFAULT_THRESHOLD)
-        n_own = sum(1 for h in cue_hits if h.cue.code_id == code_id)
+        n_own = scope.own.get(code_id, 0)
         own_cues = n_own > 0
         if 1.0 - (1.0 - full) * (1.0 - OWN_CUE_TERM_WEIGHT) ** n_own < threshold:
             return None  # even the code's own cues could not lift it to the threshold
 
-        scoped = self._hits_in_scope(analysed, units, cue_hits, anchors, code_id)
+        scoped = scope.in_scope(anchors, code_id)
         scale = 1.0
         if not scoped and not valence_evidence and anchors:
             # Nothing evaluative next to the mentions: the stance of the whole segment
@@ -1022,31 +1144,44 @@ class Coder:
             score = self._own_cue_score(score, code_id, scoped)
         if score < threshold:
             return None
-        for hit in scoped:
-            if hit.start == hit.end and hit.start in own_negators:
-                continue  # the negator already counted as the term's negation
-            weight = hit.cue.weight * hit.factor * scale
-            if hit.valence == "pendukung":
-                support += weight
-                kind: Literal["supporting", "inhibiting", "hedge"] = "supporting"
-            else:
-                inhibit += weight
-                kind = "hedge" if hit.cue.kind == "hedge" else "inhibiting"
-            a, b, matched = span(hit.start, hit.end)
-            valence_evidence.append(
-                Evidence(hit.cue.term, matched, a, b, kind, round(weight, 4), hit.note)
-            )
 
-        valence: Valence
-        if math.isclose(support, inhibit):
-            valence = "netral"
-        else:
-            valence = "pendukung" if support > inhibit else "penghambat"
-        all_evidence = sorted(
-            {(e.start, e.end, e.kind, e.term): e for e in evidence + valence_evidence}.values(),
-            key=lambda e: (e.start, e.end, e.kind),
-        )
-        return CodeSuggestion(code_id, round(min(score, 1.0), 4), valence, tuple(all_evidence))
+        def suggestion() -> CodeSuggestion:
+            evidence: list[Evidence] = []
+            for term, s, e, weight, note in mentions:
+                a, b, matched = span(s, e)
+                evidence.append(
+                    Evidence(term.term, matched, a, b, term.kind, round(weight, 4), note)
+                )
+            support, against = 0.0, inhibit
+            valence_all = list(valence_evidence)
+            for hit in scoped:
+                if hit.start == hit.end and hit.start in own_negators:
+                    continue  # the negator already counted as the term's negation
+                weight = hit.cue.weight * hit.factor * scale
+                if hit.valence == "pendukung":
+                    support += weight
+                    kind: Literal["supporting", "inhibiting", "hedge"] = "supporting"
+                else:
+                    against += weight
+                    kind = "hedge" if hit.cue.kind == "hedge" else "inhibiting"
+                a, b, matched = span(hit.start, hit.end)
+                valence_all.append(
+                    Evidence(hit.cue.term, matched, a, b, kind, round(weight, 4), hit.note)
+                )
+
+            valence: Valence
+            if math.isclose(support, against):
+                valence = "netral"
+            else:
+                valence = "pendukung" if support > against else "penghambat"
+            all_evidence = sorted(
+                {(e.start, e.end, e.kind, e.term): e for e in evidence + valence_all}.values(),
+                key=lambda e: (e.start, e.end, e.kind),
+            )
+            return CodeSuggestion(code_id, rounded, valence, tuple(all_evidence))
+
+        rounded = round(min(score, 1.0), 4)
+        return _Pending(rounded, suggestion)
 
     @staticmethod
     def _own_cue_score(score: float, code_id: str, scoped: list[_CueHit]) -> float:
@@ -1066,37 +1201,6 @@ class Coder:
             seen.add(hit.cue.term)
             score = 1.0 - (1.0 - score) * (1.0 - weight)
         return score
-
-    def _hits_in_scope(
-        self,
-        analysed: AnalysedText,
-        units: _Units,
-        cue_hits: list[_CueHit],
-        anchors: list[int],
-        code_id: str,
-    ) -> list[_CueHit]:
-        """Cue hits in the narrowest unit around each anchor token that has any."""
-        relevant = [h for h in cue_hits if h.cue.code_id is None or h.cue.code_id == code_id]
-        if not relevant or not anchors:
-            return []
-        chosen: dict[int, _CueHit] = {}
-        for level in (MINOR_CLAUSE, MAJOR_CLAUSE, SENTENCE):
-            ids = analysed.unit_ids(level)
-            by_unit: dict[int, list[_CueHit]] = defaultdict(list)
-            for h in relevant:
-                by_unit[ids[units.toks[h.start]]].append(h)
-            remaining = []
-            for tok in anchors:
-                hits = by_unit.get(ids[tok])
-                if hits:
-                    for h in hits:
-                        chosen[id(h)] = h
-                else:
-                    remaining.append(tok)
-            anchors = remaining
-            if not anchors:
-                break
-        return sorted(chosen.values(), key=lambda h: h.start)
 
 
 def code_text(codebook: Codebook, text: str) -> list[CodeSuggestion]:

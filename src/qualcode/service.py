@@ -1036,9 +1036,7 @@ def _code_document(
         if s.id not in with_roots or s.id in new_blobs
     }
     with write_lock if write_lock is not None else contextlib.nullcontext(), db.write() as conn:
-        try:
-            rec.get_document(conn, document_id)
-        except ProjectError:
+        if not rec.document_exists(conn, document_id):
             return None  # deleted while it was being analysed
         rec.put_analyses(conn, new_blobs, job.analysis_version)
         rec.put_segment_roots(conn, roots, job.analysis_version)

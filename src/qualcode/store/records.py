@@ -79,19 +79,24 @@ def audit(
     after: Mapping[str, Any] | None = None,
     undoes: int | None = None,
 ) -> int:
+    # Parameters of one shared statement, as in ``insert_document``.
     result = conn.execute(
-        insert(audit_log).values(
-            ts=now(),
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before_json=None if before is None else json.dumps(before, ensure_ascii=False),
-            after_json=None if after is None else json.dumps(after, ensure_ascii=False),
-            undoes=undoes,
-        )
+        _INSERT_AUDIT,
+        {
+            "ts": now(),
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "before_json": None if before is None else json.dumps(before, ensure_ascii=False),
+            "after_json": None if after is None else json.dumps(after, ensure_ascii=False),
+            "undoes": undoes,
+        },
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+_INSERT_AUDIT = insert(audit_log)
 
 
 def audit_entries(
@@ -206,8 +211,14 @@ def code_hashes(conn: Connection) -> dict[str, str]:
 
 
 def find_document_by_sha(conn: Connection, sha256: str) -> int | None:
-    value = conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
+    value = conn.execute(_DOCUMENT_BY_SHA, {"sha256": sha256}).scalar()
     return None if value is None else int(value)
+
+
+# Shared statements: building one per call cost more than running it.
+_DOCUMENT_BY_SHA = select(documents.c.id).where(documents.c.sha256 == bindparam("sha256"))
+_DOCUMENT_BY_ID = select(documents).where(documents.c.id == bindparam("document_id"))
+_DOCUMENT_ID = select(documents.c.id).where(documents.c.id == bindparam("document_id"))
 
 
 def insert_document(conn: Connection, source: SourceDocument) -> int:
@@ -343,10 +354,15 @@ def document_rows(
 
 
 def get_document(conn: Connection, document_id: int) -> StoredDocument:
-    row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
+    row = conn.execute(_DOCUMENT_BY_ID, {"document_id": document_id}).first()
     if row is None:
         raise ProjectError(f"no document {document_id} in this project")
     return _document(row)
+
+
+def document_exists(conn: Connection, document_id: int) -> bool:
+    """True when the project holds document ``document_id`` (reads only its id)."""
+    return conn.execute(_DOCUMENT_ID, {"document_id": document_id}).first() is not None
 
 
 def delete_document(conn: Connection, document_id: int, *, actor: str) -> None:
