@@ -607,6 +607,32 @@ def codable_segment_roots(
     return [(int(r[0]), int(r[1]), int(r[2]), int(r[3]), r[4]) for r in conn.execute(query)]
 
 
+def _suggestion_row(
+    document_id: int,
+    segment_id: int,
+    span: tuple[int, int],
+    code_id: str,
+    *,
+    origin: str,
+    stamp: str,
+    values: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A new machine suggestion, not yet reviewed; ``values`` holds what the coder found."""
+    return {
+        "document_id": document_id,
+        "segment_id": segment_id,
+        "code_id": code_id,
+        "start": span[0],
+        "end": span[1],
+        "status": "suggested",
+        "origin": origin,
+        "coder": MACHINE,
+        "created_at": stamp,
+        "updated_at": stamp,
+        **values,
+    }
+
+
 def update_segment_codings(
     conn: Connection,
     *,
@@ -664,22 +690,20 @@ def update_segment_codings(
             current = existing.get(key)
             if current is None:
                 inserts.append(
-                    {
-                        "document_id": document_id,
-                        "segment_id": segment_id,
-                        "code_id": suggestion.code_id,
-                        "start": start,
-                        "end": end,
-                        "status": "suggested",
-                        "origin": origin,
-                        "coder": MACHINE,
-                        "created_at": stamp,
-                        "updated_at": stamp,
-                        "codebook_hash": codebook_hash,
-                        "code_hash": code_hashes.get(suggestion.code_id, ""),
-                        "pipeline_version": pipeline_version,
-                        **values,
-                    }
+                    _suggestion_row(
+                        document_id,
+                        segment_id,
+                        (start, end),
+                        suggestion.code_id,
+                        origin=origin,
+                        stamp=stamp,
+                        values={
+                            "codebook_hash": codebook_hash,
+                            "code_hash": code_hashes.get(suggestion.code_id, ""),
+                            "pipeline_version": pipeline_version,
+                            **values,
+                        },
+                    )
                 )
                 counts[document_id]["added"] += 1
             elif current.status != "suggested":
@@ -918,19 +942,15 @@ def replace_machine_codings(
             current = existing.get(key)
             if current is None:
                 inserts.append(
-                    {
-                        "document_id": document_id,
-                        "segment_id": segment_id,
-                        "code_id": suggestion.code_id,
-                        "start": start,
-                        "end": end,
-                        "status": "suggested",
-                        "origin": origin,
-                        "coder": MACHINE,
-                        "created_at": stamp,
-                        "updated_at": stamp,
-                        **values,
-                    }
+                    _suggestion_row(
+                        document_id,
+                        segment_id,
+                        (start, end),
+                        suggestion.code_id,
+                        origin=origin,
+                        stamp=stamp,
+                        values=values,
+                    )
                 )
             elif current.status == "suggested":
                 # The status test is repeated in the statement: on PostgreSQL a decision
