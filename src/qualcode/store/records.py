@@ -527,13 +527,9 @@ def get_analyses(
 
 
 def put_analyses(conn: Connection, items: Mapping[int, bytes], analysis_version: str) -> None:
-    if not items:
-        return
-    ids = list(items)
-    for chunk in _chunks(ids, 900):
-        conn.execute(delete(segment_analysis).where(segment_analysis.c.segment_id.in_(chunk)))
-    conn.execute(
-        insert(segment_analysis),
+    _replace_segment_rows(
+        conn,
+        segment_analysis,
         [
             {"segment_id": sid, "pipeline_version": analysis_version, "data": data}
             for sid, data in items.items()
@@ -559,17 +555,23 @@ def segments_with_roots(
 
 def put_segment_roots(conn: Connection, items: Mapping[int, str], analysis_version: str) -> None:
     """Store each segment's root words (space-separated), replacing older ones."""
-    if not items:
-        return
-    for chunk in _chunks(list(items), 900):
-        conn.execute(delete(segment_roots).where(segment_roots.c.segment_id.in_(chunk)))
-    conn.execute(
-        insert(segment_roots),
+    _replace_segment_rows(
+        conn,
+        segment_roots,
         [
             {"segment_id": sid, "analysis_version": analysis_version, "roots": roots}
             for sid, roots in items.items()
         ],
     )
+
+
+def _replace_segment_rows(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Store one row per segment in a per-segment cache table, replacing any older one."""
+    if not rows:
+        return
+    for chunk in _chunks([r["segment_id"] for r in rows], 900):
+        conn.execute(delete(table).where(table.c.segment_id.in_(chunk)))
+    conn.execute(insert(table), rows)
 
 
 def codable_segment_roots(
