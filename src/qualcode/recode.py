@@ -286,9 +286,18 @@ def rematch(
 
 
 def _decode(blob: bytes | None) -> AnalysedText | None:
+    """A cached analysis, or None when there is none or it cannot be read (damaged,
+    or written in another format under the same version): the segment is then
+    analysed again rather than stopping the coding run."""
     if blob is None:
         return None
     try:
         return AnalysedText.from_bytes(blob)
     except ValueError:
         return None
+
+
+def readable_analyses(blobs: Mapping[int, bytes]) -> dict[int, AnalysedText]:
+    """The cached analyses of these segments that can still be read (see ``_decode``)."""
+    decoded = ((segment_id, _decode(blob)) for segment_id, blob in blobs.items())
+    return {segment_id: a for segment_id, a in decoded if a is not None}

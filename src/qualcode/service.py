@@ -1004,8 +1004,8 @@ def _code_document(
     Returns the counts, or None when the document was deleted meanwhile.
     """
     from qualcode.coder import match_roots
-    from qualcode.nlp.analyze import AnalysedText, analyse_many
-    from qualcode.recode import encode_roots
+    from qualcode.nlp.analyze import analyse_many
+    from qualcode.recode import encode_roots, readable_analyses
 
     document_id, scope = task
     try:
@@ -1018,7 +1018,7 @@ def _code_document(
             with_roots = rec.segments_with_roots(conn, list(blobs), job.analysis_version)
     except ProjectError:
         return None
-    cached = _readable_analyses(blobs, AnalysedText)
+    cached = readable_analyses(blobs)
     missing = [s for s in segs if s.id not in cached]
     fresh = list(analyse_many([document.text[s.start : s.end] for s in missing]))
     new_blobs = {s.id: a.to_bytes() for s, a in zip(missing, fresh, strict=True)}
@@ -1119,19 +1119,6 @@ def _code_in_processes(
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         _WORKER.clear()
-
-
-def _readable_analyses(blobs: Mapping[int, bytes], kind: Any) -> dict[int, Any]:
-    """The cached analyses that can still be read. One that cannot (damaged, or written
-    in another format under the same pipeline version) is analysed again rather than
-    stopping the coding run."""
-    out: dict[int, Any] = {}
-    for segment_id, blob in blobs.items():
-        try:
-            out[segment_id] = kind.from_bytes(blob)
-        except ValueError:
-            continue
-    return out
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
