@@ -97,7 +97,6 @@ from qualcode.analysis.agreement import cohen_kappa
 from qualcode.model import Codebook, CodeSuggestion, Evidence, Valence
 
 if TYPE_CHECKING:
-
     from qualcode.service import Project
 
 SUGGESTER_VERSION = "2"
